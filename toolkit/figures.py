@@ -1,0 +1,104 @@
+"""One seaborn theme and deterministic figure saving.
+
+Same inputs give byte-identical files: the Agg backend, a fixed size and DPI,
+SVG with a fixed ``svg.hashsalt`` and no date, PNG without software metadata.
+Colours come from one colour-blind-safe palette.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+#: Colour-blind-safe palette (seaborn's "colorblind", after Okabe & Ito).
+PALETTE = sns.color_palette("colorblind")
+RAG_COLOURS = {"green": PALETTE[2], "amber": PALETTE[1], "red": PALETTE[3], "grey": "#9e9e9e"}
+SIZE = (8.0, 4.5)
+DPI = 100
+SEED = 20260119
+
+RC = {
+    "svg.hashsalt": "asc-scrutiny-toolkit",
+    "svg.fonttype": "path",
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.figsize": SIZE,
+    "font.family": "DejaVu Sans",
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "path.simplify": True,
+}
+
+
+def apply_theme() -> None:
+    """The toolkit's one theme; call before drawing (``figure`` does)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, rc=RC)
+    matplotlib.rcParams.update(RC)
+
+
+def figure(width: float = SIZE[0], height: float = SIZE[1], **subplots):
+    """A new themed figure and its axes: ``fig, ax = figure()``."""
+    apply_theme()
+    return plt.subplots(figsize=(width, height), **subplots)
+
+
+def render(fig, fmt: str) -> bytes:
+    """The figure's bytes in ``svg`` or ``png``, byte-identical for the same figure."""
+    buf = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    elif fmt == "png":
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    else:
+        raise ValueError(f"unknown figure format {fmt!r}")
+    return buf.getvalue()
+
+
+def save(fig, name: str, output_dir: str | Path | None, formats=("svg", "png")) -> dict[str, bytes]:
+    """Render the figure; write ``<output_dir>/figures/<name>.<fmt>`` when an
+    output folder is given.  Returns the bytes by format."""
+    out = {fmt: render(fig, fmt) for fmt in formats}
+    if output_dir:
+        folder = Path(output_dir) / "figures"
+        folder.mkdir(parents=True, exist_ok=True)
+        for fmt, data in out.items():
+            (folder / f"{name}.{fmt}").write_bytes(data)
+    return out
+
+
+def show(fig, name: str, output_dir: str | Path | None = None, summary: str = ""):
+    """Save the figure, display the very PNG that was saved, and close it.
+
+    ``summary`` is a one-line text description shown under the figure (every
+    figure has one, for readers who cannot see it).
+    """
+    from IPython.display import Image, Markdown, display
+
+    data = save(fig, name, output_dir)
+    plt.close(fig)
+    display(Image(data=data["png"], format="png"))
+    if summary:
+        display(Markdown(f"*Figure {name}: {summary}*"))
+
+
+def table(frame: pd.DataFrame, name: str, output_dir: str | Path | None = None, caption: str = ""):
+    """Save a table as ``<output_dir>/tables/<name>.csv`` and display it.
+
+    The CSV is what ``scrutiny reproduce`` compares as data.
+    """
+    from IPython.display import Markdown, display
+
+    if output_dir:
+        folder = Path(output_dir) / "tables"
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    if caption:
+        display(Markdown(f"**{caption}**"))
+    display(frame)

@@ -1,0 +1,187 @@
+"""The parameter model: ``parameters/<date>.yaml`` -> a validated :class:`Meeting`.
+
+A meeting file names the meeting, its agenda items, and the analyses (the
+notebooks in ``notebooks/``) its pack runs, each with its own options.  Unknown
+keys, impossible dates, unknown analyses and missing data files are errors
+that name the file and the key.
+
+Every notebook receives the common parameters (``meeting_date``, ``data_dir``,
+``output_dir``, ``internal``) and the fields of its analysis's options model.
+A test keeps each notebook's ``parameters`` cell in step with this module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ParameterError
+from .sources import ROOT, SOURCES
+
+PARAMETERS_DIR = ROOT / "parameters"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+
+#: Parameters every notebook takes, with the defaults a notebook uses when run
+#: on its own (nbval, JupyterLab): the package's data folder, no output files.
+COMMON_PARAMETERS = ("meeting_date", "data_dir", "output_dir", "internal")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- per-analysis options ---------------------------------------------------
+
+class OverviewOptions(Strict):
+    """The overview notebook has no options of its own."""
+
+
+#: analysis name (= notebook file stem) -> its options model.
+ANALYSES: dict[str, type[Strict]] = {
+    "overview": OverviewOptions,
+}
+
+
+# --- the meeting ------------------------------------------------------------
+
+class AgendaItem(Strict):
+    item: int | None = Field(None, ge=1, description="the item number on the agenda, where the pack prints one")
+    title: str = Field(min_length=1)
+    analyses: tuple[str, ...] = Field(default=(), description="analyses in the pack that cover this item")
+
+
+class Meeting(Strict):
+    meeting_date: dt.date
+    title: str = Field(min_length=1)
+    committee: str = "Adults and Communities Overview and Scrutiny Committee"
+    source: str = Field(description="the agenda pack's text in the source papers")
+    agenda: tuple[AgendaItem, ...] = ()
+    internal: bool = Field(False, description="outputs for internal use: no small-number suppression")
+    data_dir: Path = Path("data")
+    analyses: dict[str, dict[str, Any]]
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value not in SOURCES:
+            raise ValueError(f"unknown source paper {value!r}; known: {', '.join(sorted(SOURCES))}")
+        return value
+
+    @field_validator("analyses")
+    @classmethod
+    def _known_analyses(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        if not value:
+            raise ValueError("a meeting runs at least one analysis")
+        out = {}
+        for name, options in value.items():
+            if name not in ANALYSES:
+                raise ValueError(f"unknown analysis {name!r}; known: {', '.join(sorted(ANALYSES))}")
+            if not (NOTEBOOKS_DIR / f"{name}.ipynb").exists():
+                raise ValueError(f"analysis {name!r} has no notebook notebooks/{name}.ipynb")
+            try:
+                model = ANALYSES[name].model_validate(options or {})
+            except ValidationError as exc:
+                raise ValueError(_describe(exc, prefix=f"analyses.{name}")) from None
+            out[name] = model.model_dump(mode="json")
+        return out
+
+    @model_validator(mode="after")
+    def _agenda_names_analyses(self) -> "Meeting":
+        for item in self.agenda:
+            for name in item.analyses:
+                if name not in self.analyses:
+                    raise ValueError(f"agenda item {item.item} names analysis {name!r}, which the pack does not run")
+        return self
+
+    # -- derived --------------------------------------------------------------
+    @property
+    def date(self) -> str:
+        return self.meeting_date.isoformat()
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir if self.data_dir.is_absolute() else ROOT / self.data_dir
+
+    def notebook_parameters(self, name: str, output_dir: str | Path | None) -> dict[str, Any]:
+        """The parameters papermill injects into analysis ``name``."""
+        params: dict[str, Any] = {
+            "meeting_date": self.date,
+            "data_dir": str(self.data_dir),
+            "output_dir": str(output_dir) if output_dir else "",
+            "internal": self.internal,
+        }
+        params.update(self.analyses[name])
+        return params
+
+
+def _describe(exc: ValidationError, prefix: str = "") -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        key = ".".join(x for x in (prefix, loc) if x)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        parts.append(f"key '{key}': {msg}" + (f" (got {err['input']!r})" if err["type"] not in ("missing", "extra_forbidden") and not isinstance(err.get("input"), dict) else ""))
+    return "; ".join(parts)
+
+
+def load_meeting(path: str | Path) -> Meeting:
+    """Read and validate one parameter file; raise :class:`ParameterError`."""
+    path = Path(path)
+    if not path.exists():
+        raise ParameterError(path, "file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(path, f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(path, "expected a mapping of keys to values at the top level")
+    try:
+        meeting = Meeting.model_validate(raw)
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "value_error":
+                messages.append(f"key '{loc}': {err['msg'].removeprefix('Value error, ')}")
+            elif err["type"] == "extra_forbidden":
+                messages.append(f"key '{loc}': unknown key")
+            elif err["type"] == "missing":
+                messages.append(f"key '{loc}': required key is missing")
+            else:
+                messages.append(f"key '{loc}': {err['msg']} (got {err.get('input')!r})")
+        raise ParameterError(path, messages) from None
+    if path.stem != meeting.date:
+        raise ParameterError(path, f"key 'meeting_date': {meeting.date} does not match the file name {path.name}")
+    data_dir = meeting.resolved_data_dir()
+    if not data_dir.is_dir():
+        raise ParameterError(path, f"key 'data_dir': folder {data_dir} does not exist")
+    for name, options in meeting.analyses.items():
+        for key, value in options.items():
+            if key.endswith("_path") and value:
+                file = Path(value) if Path(value).is_absolute() else ROOT / value
+                if not file.exists():
+                    raise ParameterError(path, f"key 'analyses.{name}.{key}': file {value} does not exist")
+    return meeting
+
+
+def meeting_files(directory: str | Path | None = None) -> list[Path]:
+    """Parameter files, oldest meeting first."""
+    return sorted(Path(directory or PARAMETERS_DIR).glob("*.yaml"))
+
+
+def load_all(directory: str | Path | None = None) -> list[Meeting]:
+    return [load_meeting(p) for p in meeting_files(directory)]
+
+
+def find_meeting(date: str, directory: str | Path | None = None) -> Meeting:
+    path = Path(directory or PARAMETERS_DIR) / f"{date}.yaml"
+    if not path.exists():
+        known = ", ".join(p.stem for p in meeting_files(directory))
+        raise ParameterError(path, f"no parameters for meeting {date}; known meetings: {known}")
+    return load_meeting(path)

@@ -1,0 +1,141 @@
+"""Shared arithmetic checks.  Every check yields one finding row.
+
+A finding row says what should hold, the published value, the computed value,
+their difference, where the published value stands (source paper and lines)
+and a kind:
+
+``ok``        published and computed agree exactly;
+``rounding``  they differ by no more than the tolerance, by default one unit of
+              the printed precision (1 for "4,755", 0.1 for "83.7");
+``mismatch``  they differ by more;
+``missing``   one side is absent;
+``review``    a judgement differs from a rule (for example a published RAG),
+              not an arithmetic error.
+
+``scrutiny findings`` shows every kind but ``ok``; the ``ok`` rows are the
+evidence that a check ran and passed.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+KINDS = ("ok", "rounding", "mismatch", "missing", "review")
+COLUMNS = [
+    "domain", "check", "description", "source", "lines",
+    "published", "computed", "difference", "kind", "unit", "detail",
+]
+
+#: Each domain module that has findings, and the function that yields them.
+#: The function takes the data folder (``None`` for the default) and returns
+#: a frame with :data:`COLUMNS`.
+DOMAINS: dict[str, str] = {
+}
+
+
+def round_half_away(value: float, ndigits: int = 0) -> float:
+    """Round half away from zero (the papers' convention), not half to even."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return float("nan")
+    quantum = Decimal(1).scaleb(-ndigits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def decimals_of(printed: str | None) -> int:
+    """Decimal places of a printed number: "83.7%" -> 1, "(4,755)" -> 0."""
+    if not printed:
+        return 0
+    match = re.search(r"\d[\d,]*(?:\.(\d+))?", str(printed))
+    if not match or match.group(1) is None:
+        return 0
+    return len(match.group(1))
+
+
+def precision_of(printed: str | None) -> float:
+    """One unit of the printed precision: "83.7" -> 0.1, "4,755" -> 1."""
+    return 10.0 ** -decimals_of(printed)
+
+
+def classify(published, computed, tolerance: float = 1.0) -> str:
+    """The kind of a comparison: ok, rounding, mismatch or missing."""
+    if _absent(published) or _absent(computed):
+        return "missing"
+    diff = abs(float(computed) - float(published))
+    if diff < 1e-9:
+        return "ok"
+    return "rounding" if diff <= tolerance + 1e-9 else "mismatch"
+
+
+def _absent(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def finding(
+    domain: str,
+    check: str,
+    description: str,
+    published,
+    computed,
+    source: str,
+    lines: str,
+    tolerance: float | None = None,
+    printed: str | None = None,
+    unit: str = "",
+    detail: str = "",
+    kind: str | None = None,
+) -> dict:
+    """One finding row.
+
+    The tolerance defaults to one unit of the printed precision (from
+    ``printed`` when given, else 1).  ``kind`` may be given for judgement
+    checks (``review``); otherwise it is classified from the numbers.
+    """
+    if tolerance is None:
+        tolerance = precision_of(printed) if printed else 1.0
+    if kind is None:
+        kind = classify(published, computed, tolerance)
+    if kind not in KINDS:
+        raise ValueError(f"unknown finding kind {kind!r}")
+    difference = (
+        float("nan") if _absent(published) or _absent(computed)
+        else round(float(computed) - float(published), 10)
+    )
+    return {
+        "domain": domain, "check": check, "description": description,
+        "source": source, "lines": str(lines),
+        "published": published, "computed": computed, "difference": difference,
+        "kind": kind, "unit": unit, "detail": detail,
+    }
+
+
+def frame(rows: Iterable[dict]) -> pd.DataFrame:
+    """Finding rows as a frame with the standard columns, in a stable order."""
+    out = pd.DataFrame(list(rows), columns=COLUMNS)
+    if out.empty:
+        return out
+    return out.sort_values(["domain", "check", "source", "lines", "description"], kind="mergesort").reset_index(drop=True)
+
+
+def problems(findings: pd.DataFrame) -> pd.DataFrame:
+    """The findings worth a reader's attention: every kind but ``ok``."""
+    return findings[findings["kind"] != "ok"].reset_index(drop=True)
+
+
+def collect(data_dir: str | Path | None = None, domains: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every domain's findings (including ``ok`` rows), in one frame."""
+    parts = []
+    for name in domains or DOMAINS:
+        if name not in DOMAINS:
+            raise KeyError(f"unknown findings domain {name!r}; known: {', '.join(DOMAINS)}")
+        module_name, func_name = DOMAINS[name].split(":")
+        func = getattr(importlib.import_module(module_name), func_name)
+        parts.append(func(data_dir))
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    return frame(pd.concat(parts, ignore_index=True).to_dict("records"))

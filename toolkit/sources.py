@@ -1,0 +1,418 @@
+"""Reading CSV/XLSX/Parquet files, validating them against a schema, hashing.
+
+Every loader in the package goes through :func:`read_table` and
+:func:`parse_frame`, so every bad cell is reported the same way: the file, the
+row (the line of a CSV file, header = line 1), the column, what was expected
+and what was found.  Nothing is dropped silently: a file with any bad row is
+rejected whole, with every problem listed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .errors import LoaderError, Problem
+
+#: The repository root (the folder holding ``data/``, ``notebooks/``, ...).
+ROOT = Path(__file__).resolve().parent.parent
+#: Default data folder; a meeting's parameters or SCRUTINY_DATA may point elsewhere.
+DATA_DIR = Path(os.environ.get("SCRUTINY_DATA", ROOT / "data"))
+
+#: Units a published figure may carry (DESIGN.md, Contracts).
+UNITS = {
+    "gbp": "pounds",
+    "gbp_thousands": "thousands of pounds",
+    "gbp_millions": "millions of pounds",
+    "pence": "pence",
+    "percent": "percentage points (0-100)",
+    "count": "a count of people, cases or items",
+    "days": "calendar days",
+    "working_days": "England working days",
+    "weeks": "weeks",
+    "months": "months",
+    "years": "years",
+    "hours": "hours",
+    "minutes": "minutes",
+    "miles": "miles",
+    "rate": "a ratio or rate as printed (see the table's notes)",
+    "per_100k": "per 100,000 population",
+    "score": "a score on the measure's own scale",
+    "rank": "a rank (1 = first)",
+    "date": "an ISO date",
+    "text": "text only",
+}
+
+#: The source papers (see ../shared/seeds/INDEX.md).
+SOURCES = {
+    "000_34a0172e3db75070.txt": "2018-01-16",
+    "001_6c1a5cf086dcc65a.txt": "2021-01-18",
+    "002_5b95b27d885825d4.txt": "2019-01-21",
+    "003_6b8cfb4131de48e1.txt": "2024-01-22",
+    "004_d7bc47fa68b1d77f.txt": "2026-01-19",
+}
+
+LINES_PATTERN = r"\d+(-\d+)?(;\d+(-\d+)?)*"
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a schema.
+
+    kind: ``str``, ``int``, ``float``, ``date`` (ISO ``YYYY-MM-DD``) or ``bool``.
+    nullable: whether a cell may be empty (empty cells become ``None``/NaN/NaT).
+    required: whether the column must be present (an absent optional column is
+    added, empty).
+    """
+
+    name: str
+    kind: str = "str"
+    nullable: bool = False
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+    description: str = ""
+
+    def expected(self) -> str:
+        what = {
+            "str": "text",
+            "int": "a whole number",
+            "float": "a number",
+            "date": "an ISO date (YYYY-MM-DD)",
+            "bool": "true or false",
+        }[self.kind]
+        if self.choices:
+            what = "one of " + ", ".join(self.choices)
+        if self.min is not None or self.max is not None:
+            lo = "" if self.min is None else f" >= {self.min:g}"
+            hi = "" if self.max is None else f" <= {self.max:g}"
+            what += " (" + " and".join(x for x in (lo, hi) if x).strip() + ")"
+        if not self.nullable:
+            what += ", not empty"
+        return what
+
+
+def sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
+    """Read a CSV, XLSX or Parquet file with every cell as text.
+
+    Cells are kept as strings (empty string for blank) so that
+    :func:`parse_frame` can report each unparseable value with its row.
+    The frame's index is the row number a person sees in the file (CSV line,
+    sheet row, or 1-based record number for Parquet, with the header as 1).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise LoaderError(path, "the file to exist")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            frame = frame.astype(object).where(frame.notna(), "")
+            for col in frame.columns:
+                frame[col] = frame[col].map(_text_of)
+        else:
+            raise LoaderError(path, f"a .csv, .xlsx or .parquet file, not '{suffix}'")
+    except LoaderError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise LoaderError(path, f"UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except Exception as exc:  # pandas/openpyxl/pyarrow parse errors
+        raise LoaderError(path, f"a readable {suffix} file ({type(exc).__name__}: {exc})") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return frame
+
+
+def _text_of(value) -> str:
+    if isinstance(value, pd.Timestamp) or isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _parse_cell(col: Column, text: str):
+    """Parse one cell; return (value, ok)."""
+    text = text.strip()
+    if text == "":
+        return None, col.nullable
+    if col.kind == "str":
+        value = text
+    elif col.kind == "int":
+        if not re.fullmatch(r"[-+]?\d+", text):
+            return None, False
+        value = int(text)
+    elif col.kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            return None, False
+        if value != value:  # NaN written out
+            return None, False
+    elif col.kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return None, False
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            return None, False
+    elif col.kind == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            value = True
+        elif low in _FALSE:
+            value = False
+        else:
+            return None, False
+    else:  # pragma: no cover - schema author's mistake
+        raise ValueError(f"unknown column kind {col.kind!r}")
+    if col.choices is not None and str(value) not in col.choices:
+        return None, False
+    if col.pattern is not None and not re.fullmatch(col.pattern, text):
+        return None, False
+    if col.min is not None and value < col.min:
+        return None, False
+    if col.max is not None and value > col.max:
+        return None, False
+    return value, True
+
+
+def parse_frame(
+    raw: pd.DataFrame,
+    columns: Sequence[Column],
+    path: str | Path,
+    unique: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Validate and type a frame read by :func:`read_table`.
+
+    Checks that every required column is present, parses every cell, and (with
+    ``unique``) that no two rows share the same key.  Raises one
+    :class:`LoaderError` listing every problem.  Columns not in the schema are
+    kept as text.  Dates become ``datetime64[ns]`` columns.
+    """
+    problems: list[Problem] = []
+    present = set(raw.columns)
+    for col in columns:
+        if col.required and col.name not in present:
+            problems.append(Problem(column=col.name, expected="this column to be present",
+                                    found="columns " + ", ".join(raw.columns)))
+    if problems:
+        raise LoaderError(path, problems)
+    out = raw.copy()
+    for col in columns:
+        if col.name not in present:
+            out[col.name] = None
+            continue
+        values = []
+        for row, text in raw[col.name].items():
+            value, ok = _parse_cell(col, str(text))
+            if not ok:
+                problems.append(Problem(column=col.name, expected=col.expected(), found=str(text), row=int(row)))
+            values.append(value)
+        if col.kind == "date":
+            out[col.name] = pd.to_datetime(pd.Series(values, index=raw.index, dtype=object))
+        elif col.kind == "float":
+            out[col.name] = pd.Series(values, index=raw.index, dtype="float64")
+        elif col.kind == "int":
+            series = pd.Series(values, index=raw.index, dtype=object)
+            out[col.name] = series.astype("Int64") if col.nullable else series.astype("int64") if not problems else series
+        elif col.kind == "bool":
+            series = pd.Series(values, index=raw.index, dtype=object)
+            out[col.name] = series.astype("boolean") if col.nullable else series
+        else:
+            out[col.name] = pd.Series(values, index=raw.index, dtype=object)
+    if unique:
+        key = list(unique)
+        dup = raw.duplicated(subset=key, keep="first")
+        for row in raw.index[dup]:
+            first = raw.index[(raw[key] == raw.loc[row, key]).all(axis=1)][0]
+            problems.append(Problem(
+                column=", ".join(key),
+                expected=f"a unique key (same as row {first})",
+                found=" | ".join(str(raw.loc[row, k]) for k in key),
+                row=int(row),
+            ))
+    if problems:
+        raise LoaderError(path, problems)
+    for col in columns:
+        if col.kind == "bool" and not col.nullable and col.name in present:
+            out[col.name] = out[col.name].astype(bool)
+    return out
+
+
+# --- published tables -------------------------------------------------------
+
+PROVENANCE_COLUMNS = (
+    Column("value", "float", nullable=True, description="the figure, signs normalised"),
+    Column("unit", "str", choices=tuple(UNITS), description="the unit of value"),
+    Column("source", "str", choices=tuple(SOURCES), description="the paper's file name"),
+    Column("lines", "str", pattern=LINES_PATTERN, description="line or range in the paper"),
+    Column("printed", "str", nullable=True, required=False, description="the printed string"),
+)
+
+
+def published_path(name: str, data_dir: str | Path | None = None) -> Path:
+    return Path(data_dir or DATA_DIR) / "published" / f"{name}.csv"
+
+
+def load_published(
+    name: str,
+    columns: Sequence[Column] = (),
+    unique: Iterable[str] | None = None,
+    data_dir: str | Path | None = None,
+    value_kind: str = "float",
+) -> pd.DataFrame:
+    """Load ``data/published/<name>.csv``: domain columns plus the provenance
+    contract (value, unit, source, lines, optional printed).
+
+    ``value_kind`` is ``float`` for figures, ``date`` for tables of dates
+    (unit ``date``) and ``str`` for text facts (unit ``text``).  A row with an
+    empty value must say what was printed instead (``printed``: "TBC", ...).
+    """
+    path = published_path(name, data_dir)
+    prov = [Column("value", value_kind, nullable=True, description="the figure")] + list(PROVENANCE_COLUMNS[1:])
+    frame = parse_frame(read_table(path), list(columns) + prov, path, unique=unique)
+    frame["printed"] = frame["printed"].where(frame["printed"].notna(), None)
+    problems = []
+    for row in frame.index:
+        if pd.isna(frame.at[row, "value"]) and not frame.at[row, "printed"]:
+            problems.append(Problem(column="value", expected="a value, or the printed text in 'printed'", row=int(row)))
+    if problems:
+        raise LoaderError(path, problems)
+    return frame
+
+
+def published_tables(data_dir: str | Path | None = None) -> list[Path]:
+    """Every published table, sorted by name."""
+    return sorted((Path(data_dir or DATA_DIR) / "published").glob("*.csv"))
+
+
+def catalog(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every data file under the data folder with its rows, SHA-256 and the
+    source papers its rows cite: the provenance table of a pack."""
+    base = Path(data_dir or DATA_DIR)
+    rows = []
+    for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".parquet")):
+        frame = read_table(path)
+        cited = ""
+        if "source" in frame.columns:
+            cited = ", ".join(sorted(set(frame["source"]) - {""}))
+        rows.append({
+            "file": path.relative_to(base).as_posix(),
+            "rows": len(frame),
+            "sha256": sha256(path),
+            "sources": cited,
+        })
+    return pd.DataFrame(rows, columns=["file", "rows", "sha256", "sources"])
+
+
+# --- provenance against the source papers ------------------------------------
+
+def seeds_dir() -> Path | None:
+    """The folder of source papers: ``SCRUTINY_SOURCES`` or ``../shared/seeds``."""
+    env = os.environ.get("SCRUTINY_SOURCES")
+    path = Path(env) if env else ROOT.parent / "shared" / "seeds"
+    return path if path.is_dir() else None
+
+
+def _paper_lines(folder: Path, source: str, cache: dict) -> list[str]:
+    if source not in cache:
+        cache[source] = (folder / source).read_text(encoding="utf-8").splitlines()
+    return cache[source]
+
+
+def cited_text(folder: Path, source: str, lines: str, cache: dict | None = None) -> str:
+    """The text of the cited lines (``"12-14;20"``) of a source paper."""
+    text = _paper_lines(folder, source, {} if cache is None else cache)
+    out = []
+    for part in lines.split(";"):
+        lo, _, hi = part.partition("-")
+        lo_i, hi_i = int(lo), int(hi or lo)
+        if not (1 <= lo_i <= hi_i <= len(text)):
+            raise ValueError(f"lines {part} are outside {source} (1-{len(text)})")
+        out.extend(text[lo_i - 1: hi_i])
+    return "\n".join(out)
+
+
+def renderings(value: float) -> list[str]:
+    """Ways a number may be printed: 1234, 1,234, 1234.5, 0.50 ..."""
+    out = []
+    for v in (value, abs(value)):
+        for d in range(0, 4):
+            if abs(round(v, d) - v) < 1e-9:
+                out += [f"{v:.{d}f}", f"{v:,.{d}f}"]
+                if 0 < abs(v) < 1:
+                    out.append(f"{v:.{d}f}".replace("0.", ".", 1))
+    return out
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
+
+
+def check_provenance(data_dir: str | Path | None = None, folder: Path | None = None) -> list[str]:
+    """Every published value must appear on its cited lines.
+
+    The evidence looked for is the ``printed`` string when given, else the
+    value in one of its usual renderings.  White space is ignored, so figures
+    split across lines still match.  Returns one message per failure.
+    """
+    folder = folder or seeds_dir()
+    if folder is None:
+        raise FileNotFoundError("source papers not found: set SCRUTINY_SOURCES or place them in ../shared/seeds")
+    cache: dict = {}
+    failures = []
+    for path in published_tables(data_dir):
+        raw = read_table(path)
+        missing = [c for c in ("value", "unit", "source", "lines") if c not in raw.columns]
+        if missing:
+            failures.append(f"{path.name}: missing provenance column(s) {', '.join(missing)}")
+            continue
+        for row, rec in raw.iterrows():
+            where = f"{path.name}: row {row}"
+            try:
+                text = _squash(cited_text(folder, rec["source"], rec["lines"], cache))
+            except (OSError, ValueError) as exc:
+                failures.append(f"{where}: {exc}")
+                continue
+            printed = rec.get("printed", "")
+            if printed:
+                needles = [printed]
+            elif rec["unit"] in ("text", "date"):
+                needles = [rec["value"]]
+            else:
+                try:
+                    needles = renderings(float(rec["value"]))
+                except ValueError:
+                    failures.append(f"{where}: value {rec['value']!r} is not a number")
+                    continue
+            if not any(_squash(n) and _squash(n) in text for n in needles):
+                shown = printed or rec["value"]
+                failures.append(f"{where}: {shown!r} not found on {rec['source']} lines {rec['lines']}")
+    return failures
