@@ -277,8 +277,21 @@ PROVENANCE_COLUMNS = (
 )
 
 
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    """The data folder a notebook or loader should read.
+
+    Empty or ``None`` means the default (``data/`` beside the package, or
+    ``SCRUTINY_DATA``); a relative path is taken from the repository root, so a
+    notebook resolves it the same way whatever its working directory.
+    """
+    if not data_dir:
+        return DATA_DIR
+    path = Path(data_dir)
+    return path if path.is_absolute() else ROOT / path
+
+
 def published_path(name: str, data_dir: str | Path | None = None) -> Path:
-    return Path(data_dir or DATA_DIR) / "published" / f"{name}.csv"
+    return resolve_data_dir(data_dir) / "published" / f"{name}.csv"
 
 
 def load_published(
@@ -310,13 +323,13 @@ def load_published(
 
 def published_tables(data_dir: str | Path | None = None) -> list[Path]:
     """Every published table, sorted by name."""
-    return sorted((Path(data_dir or DATA_DIR) / "published").glob("*.csv"))
+    return sorted((resolve_data_dir(data_dir) / "published").glob("*.csv"))
 
 
 def catalog(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Every data file under the data folder with its rows, SHA-256 and the
     source papers its rows cite: the provenance table of a pack."""
-    base = Path(data_dir or DATA_DIR)
+    base = resolve_data_dir(data_dir)
     rows = []
     for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".parquet")):
         frame = read_table(path)
