@@ -1,0 +1,259 @@
+"""MTFS budgets: loaders, the bridge, reconciliation findings, item tracking."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from toolkit import budget, reconcile
+from toolkit.errors import LoaderError
+from toolkit.sources import ROOT
+
+
+@pytest.fixture(scope="module")
+def data():
+    return budget.load_all()
+
+
+@pytest.fixture(scope="module")
+def found():
+    return budget.findings()
+
+
+def one(found, check, description_part):
+    rows = found[(found["check"] == check) & found["description"].str.contains(description_part, regex=False)]
+    assert len(rows) == 1, rows[["check", "description"]]
+    return rows.iloc[0]
+
+
+# --- loading -----------------------------------------------------------------
+
+def test_every_edition_loads(data):
+    assert list(data["summary"]["edition"].unique()) == list(budget.EDITIONS)
+    assert len(data["summary"]) == 5 * 4 * 5 + 5  # five lines a year, transfers in the first year only
+    items = data["items"].drop_duplicates(["edition", "appendix", "ref"])
+    assert items.groupby("edition").size().to_dict() == {
+        "2019/20-2022/23": 19, "2021/22-2024/25": 16, "2024/25-2027/28": 31, "2026/27-2029/30": 31}
+    assert set(data["items"]["basis"]) == {"cumulative"}
+    assert set(data["revenue"]["edition"]) == set(budget.EDITIONS) - {"2018/19-2021/22"}
+
+
+def test_published_figures(data):
+    b = budget.bridge(data["summary"], "2026/27-2029/30").set_index("year")
+    assert b.loc["2026/27", list(budget.BRIDGE_LINES)].tolist() == [237010.0, 13323.0, 250333.0, 12170.0, -6990.0, 255513.0]
+    assert b.loc["2029/30", "net"] == 266803.0
+    div = data["divisions"].set_index(["edition", "division", "unit"])["value"]
+    assert div[("2021/22-2024/25", "Department Total", "gbp_millions")] == 151.4  # printed "£151,4m"
+    assert div[("2018/19-2021/22", "Better Care Fund Contribution", "percent")] == -12.8
+    rev = budget.revenue_table(data["revenue"], "2026/27-2029/30").set_index("line")
+    assert rev.loc["TOTAL ADULTS & COMMUNITIES", "net"] == 255512604.0
+    assert rev.loc["TOTAL ADULTS & COMMUNITIES", "previous_net"] == 252637774.0
+
+
+def test_in_year_converts_cumulative_appendix_totals(data):
+    totals = data["item_totals"]
+    grand = totals[(totals["edition"] == "2024/25-2027/28") & (totals["total"] == "TOTAL")].set_index("year")["value"]
+    assert grand.tolist() == [24295.0, 31490.0, 38925.0, 46020.0]
+    assert budget.in_year(grand).tolist() == [24295.0, 7195.0, 7435.0, 7095.0]
+
+
+# --- findings ----------------------------------------------------------------
+
+def test_bridge_reconciles_in_every_edition(found):
+    bridge = found[found["check"].str.startswith("bridge_")]
+    assert len(bridge) == 5 * 4 + 5 * 4 + 5 * 3
+    assert set(bridge["kind"]) == {"ok"}
+
+
+def test_appendix_totals_match_items_and_summary(found):
+    checks = found[found["check"].isin(["items_total", "summary_growth_vs_appendix", "summary_savings_vs_appendix"])]
+    assert len(checks) == 64 + 16 + 16
+    assert set(checks["kind"]) == {"ok"}
+
+
+def test_stated_four_year_growth_2019_is_wrong(found):
+    f = one(found, "stated_growth_total", "2019/20-2022/23: growth stated for 2019/20 to 2022/23")
+    assert (f["published"], f["computed"], f["kind"]) == (12.4, 12.14, "mismatch")
+    assert (f["source"], f["lines"]) == ("002_5b95b27d885825d4.txt", "371")
+
+
+@pytest.mark.parametrize("edition, lines, published, computed", [
+    ("2019/20-2022/23", "334", 136848.0, 137139.319),
+    ("2021/22-2024/25", "481", 151357.0, 150778.564),
+    ("2026/27-2029/30", "303", 250333.0, 252637.774),
+])
+def test_starting_budget_differs_from_appendix_a(found, edition, lines, published, computed):
+    f = one(found, "revenue_vs_summary_start", edition)
+    assert f["lines"] == lines
+    assert f["published"] == published
+    assert f["computed"] == pytest.approx(computed)
+    assert f["kind"] == "mismatch"
+
+
+def test_starting_budget_2024_agrees(found):
+    f = one(found, "revenue_vs_summary_start", "2024/25-2027/28")
+    assert (f["published"], f["computed"], f["kind"]) == (208035.0, 208035.155, "rounding")
+
+
+@pytest.mark.parametrize("ref, published, computed, lines", [
+    ("G10 (last amount, 2029/30)", 1300.0, 1370.0, "374"),
+    ("AC5 (first amount, 2026/27)", -100.0, -25.0, "431"),
+    ("AC15 (last amount, 2027/28)", -200.0, -260.0, "476"),
+    ("AC22 (first amount, 2028/29)", -100.0, -40.0, "506"),
+])
+def test_report_text_amounts_disagree_with_appendix_2026(found, ref, published, computed, lines):
+    f = one(found, "prose_vs_appendix", f"2026/27-2029/30 {ref}")
+    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (published, computed, lines, "mismatch")
+
+
+def test_rounded_report_text_amount_is_rounding_not_mismatch(found):
+    f = one(found, "prose_vs_appendix", "2026/27-2029/30 G7 (first amount, 2026/27)")
+    assert (f["published"], f["computed"], f["kind"]) == (5100.0, 5130.0, "rounding")
+
+
+def test_type_and_ongoing_disagreements_are_for_review(found):
+    f = one(found, "prose_type", "2026/27-2029/30 AC13")
+    assert f["kind"] == "review" and "Inc" in f["detail"] and "Eff" in f["detail"]
+    f = one(found, "prose_ongoing_flat", "2026/27-2029/30 AC4")
+    assert (f["published"], f["computed"], f["kind"]) == (-80.0, -155.0, "review")
+
+
+def test_2018_named_growth_items_exceed_summary_growth(found):
+    f = one(found, "prose_growth_sum", "2018/19-2021/22")
+    assert (f["published"], f["computed"], f["kind"]) == (1845.0, 6125.0, "review")
+    f = one(found, "prose_savings_sum", "2018/19-2021/22")
+    assert (f["published"], f["computed"], f["kind"]) == (-4755.0, -4755.0, "ok")
+
+
+def test_division_percentages(found):
+    f = one(found, "divisions_percent", "2021/22-2024/25: Care Pathway - Older Adults/Mental Health")
+    assert (f["published"], f["computed"], f["kind"]) == (8.6, 8.5, "rounding")
+    f = one(found, "divisions_percent", "2024/25-2027/28: Demand Led")
+    assert (f["published"], f["computed"], f["kind"]) == (88.3, 88.3, "ok")
+    assert set(found[found["check"] == "divisions_sum"]["kind"]) == {"ok"}
+
+
+def test_appendix_a_arithmetic_holds_within_pence(found):
+    rev = found[found["check"].str.startswith("revenue_") & ~found["check"].str.startswith("revenue_vs")]
+    assert len(rev) == 662
+    assert set(rev["kind"]) <= {"ok", "rounding"}
+    assert rev["difference"].abs().max() <= 2
+
+
+def test_findings_registered():
+    assert reconcile.DOMAINS["budget"] == "toolkit.budget:findings"
+
+
+# --- item tracking ----------------------------------------------------------
+
+def test_demand_items_tracked_in_every_edition(data):
+    history = budget.item_history(data["items"], data["prose"], data["item_keys"])
+    tracked = budget.tracked_items(history).set_index("item_key")
+    for key in ("older_people_demand", "learning_disabilities_demand", "mental_health_demand", "physical_disabilities_demand"):
+        assert tracked.loc[key, "editions"] == 5
+    assert tracked.loc["older_people_demand", "refs"] == "2018 G6, 2019 G6, 2021 G7, 2024 G6, 2026 G7"
+    drift = budget.forecast_drift(history, "older_people_demand")
+    assert drift.loc["2021/22", "2018/19-2021/22"] == 4680.0  # "£4,680,000 by 2021/22"
+    assert drift.loc["2021/22", "2019/20-2022/23"] == 4080.0
+    assert drift.loc["2021/22", "2021/22-2024/25"] == 2070.0
+    assert drift.loc["2027/28", "2026/27-2029/30"] == 8980.0
+
+
+def test_every_savings_item_in_two_editions_has_a_key(data):
+    history = budget.item_history(data["items"], data["prose"], data["item_keys"])
+    tracked = budget.tracked_items(history)
+    savings = set(tracked[tracked["appendix"] == "C"]["item_key"])
+    assert {"fairer_charging_income", "communities_wellbeing_revised_service", "digital_assistive_technology",
+            "establishment_review_tom", "mental_health_pathway_placements", "bcf_income_annual_uplift",
+            "transforming_commissioning_extra_care"} <= savings
+    # descriptions repeated across editions all share a key
+    items = data["items"].drop_duplicates(["edition", "appendix", "ref"])
+    items = items.assign(item_key=budget.item_keys_for(items, data["item_keys"]))
+    for desc, group in items.groupby(items["description"].str.lower()):
+        if group["edition"].nunique() > 1:
+            assert group["item_key"].nunique() == 1, desc
+
+
+def test_compare_editions(data):
+    diff = budget.compare_editions(data["items"], data["item_keys"], "2026/27-2029/30", "2024/25-2027/28").set_index("item_key")
+    assert diff.loc["digital_assistive_technology", "status"] == "amended"
+    assert diff.loc["2026/27-2029/30:B:G15", "status"] == "new"
+    assert diff.loc["2024/25-2027/28:B:G16", "status"] == "dropped"
+    assert diff.loc["older_people_demand", ["ref", "previous_ref"]].tolist() == ["G7", "G6"]
+
+
+def test_by_type_and_movers(data):
+    t = budget.by_type(data["items"], "2026/27-2029/30")
+    first = t[t["year"] == "2026/27"].set_index(["kind", "type"])["in_year"]
+    assert first.groupby(level=0).sum().to_dict() == {"growth": 12170.0, "savings": -6990.0}
+    movers = budget.revenue_movers(data["revenue"], "2026/27-2029/30", n=1)
+    assert movers.loc[0, "line"] == "Residential & Nursing Care"
+    assert movers.loc[0, "change"] == 103094761.0 - 99662796.0
+
+
+# --- bad input --------------------------------------------------------------
+
+@pytest.fixture
+def copy(tmp_path):
+    shutil.copytree(ROOT / "data" / "published", tmp_path / "published")
+    shutil.copytree(ROOT / "data" / "mappings", tmp_path / "mappings")
+    return tmp_path
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, count))
+
+
+def test_missing_column(copy):
+    path = copy / "published" / "budget_summary.csv"
+    _edit(path, "edition,year,line,", "edition,year,")
+    with pytest.raises(LoaderError) as err:
+        budget.load_summary(copy)
+    assert "budget_summary.csv" in str(err.value) and "column 'line'" in str(err.value)
+
+
+def test_non_numeric_value(copy):
+    path = copy / "published" / "budget_summary.csv"
+    _edit(path, "2018/19,original,135053,", "2018/19,original,135k,")
+    with pytest.raises(LoaderError) as err:
+        budget.load_summary(copy)
+    msg = str(err.value)
+    assert "budget_summary.csv: row 2, column 'value'" in msg and "'135k'" in msg
+
+
+def test_unknown_unit(copy):
+    path = copy / "published" / "budget_items.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace("gbp_thousands", "gbp_billions")
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LoaderError) as err:
+        budget.load_items(copy)
+    assert "budget_items.csv: row 4, column 'unit'" in str(err.value) and "gbp_billions" in str(err.value)
+
+
+def test_unit_not_allowed_for_table(copy):
+    path = copy / "published" / "budget_summary.csv"
+    _edit(path, "2018/19,original,135053,gbp_thousands", "2018/19,original,135053,gbp")
+    with pytest.raises(LoaderError) as err:
+        budget.load_summary(copy)
+    assert "budget_summary.csv: row 2, column 'unit'" in str(err.value)
+
+
+def test_duplicate_line(copy):
+    path = copy / "published" / "budget_summary.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n")
+    with pytest.raises(LoaderError) as err:
+        budget.load_summary(copy)
+    msg = str(err.value)
+    assert f"budget_summary.csv: row {len(lines) + 1}, column 'edition, year, line'" in msg and "same as row 2" in msg
+
+
+def test_duplicate_item_key(copy):
+    path = copy / "mappings" / "budget_item_keys.csv"
+    _edit(path, "older_people_demand,2019/20-2022/23,B,G6", "older_people_demand,2019/20-2022/23,B,G7")
+    with pytest.raises(LoaderError) as err:
+        budget.load_item_keys(copy)
+    assert "budget_item_keys.csv: row 3, column 'edition, appendix, ref'" in str(err.value) or \
+        "budget_item_keys.csv: row 8" in str(err.value)
