@@ -212,7 +212,9 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
         old["item_key"] = item_keys_for(old, keys)
         old["cumulative"] = old["value"].where(old["unit"] != "gbp", old["value"] / 1000.0)
         old["cumulative"] = old["cumulative"].where(old["unit"] != "gbp_millions", old["value"] * 1000.0)
-        old = old.assign(description="", in_year=float("nan"), origin="report text")
+        first_year = old["edition"].map(lambda e: edition_years(e)[0])
+        old = old.assign(description="", origin="report text",
+                         in_year=old["cumulative"].where(old["year"] == first_year))
         out = pd.concat([out, old[out.columns]], ignore_index=True)
     return out.sort_values(["item_key", "edition", "year"]).reset_index(drop=True)
 
@@ -226,11 +228,80 @@ def tracked_items(history: pd.DataFrame, min_editions: int = 2) -> pd.DataFrame:
     return out[out["editions"] >= min_editions].reset_index()
 
 
-def forecast_drift(history: pd.DataFrame, item_key: str) -> pd.DataFrame:
-    """How one item's cumulative figure for each year moved between editions
-    (£000): rows = year planned for, columns = edition."""
+def forecast_drift(history: pd.DataFrame, item_key: str, measure: str = "cumulative") -> pd.DataFrame:
+    """How one item's figure for each year moved between editions (£000):
+    rows = year planned for, columns = edition.  ``measure`` is
+    ``cumulative`` (from each edition's own base year) or ``in_year`` (the
+    increment planned for that year: comparable across editions)."""
     frame = history[history["item_key"] == item_key]
-    return frame.pivot_table(index="year", columns="edition", values="cumulative", aggfunc="first")
+    return frame.pivot_table(index="year", columns="edition", values=measure, aggfunc="first")
+
+
+def largest_items(history: pd.DataFrame, edition: str, n: int = 4, appendix: str | None = None) -> list[str]:
+    """The keys of an edition's ``n`` largest items by their final-year
+    cumulative figure (absolute), tracked items first."""
+    frame = history[(history["edition"] == edition) & (history["year"] == edition_years(edition)[-1])]
+    if appendix:
+        frame = frame[frame["appendix"] == appendix]
+    counts = history.groupby("item_key")["edition"].nunique()
+    frame = frame.assign(size=frame["cumulative"].abs(), tracked=frame["item_key"].map(counts) > 1)
+    return frame.sort_values(["tracked", "size", "item_key"], ascending=[False, False, True])["item_key"].head(n).tolist()
+
+
+def previous_edition(edition: str) -> str | None:
+    """The edition before ``edition`` in the packs, or None for the first."""
+    names = list(EDITIONS)
+    i = names.index(edition)
+    return names[i - 1] if i else None
+
+
+def waterfall(summary: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """The bridge as waterfall steps (£000): the first year's original budget,
+    transfers, then each year's growth and savings, ending at the last year's
+    net.  ``start``/``end`` are the running totals either side of the step."""
+    b = bridge(summary, edition).set_index("year")
+    years = edition_years(edition)
+    steps = [("original " + years[0], "total", b.loc[years[0], "original"])]
+    steps.append(("transfers", "transfers", b.loc[years[0], "transfers"]))
+    for y in years:
+        steps.append((f"growth {y}", "growth", b.loc[y, "growth"]))
+        steps.append((f"savings {y}", "savings", b.loc[y, "savings"]))
+    rows, running = [], 0.0
+    for label, kind, value in steps:
+        start = 0.0 if kind == "total" else running
+        running = value if kind == "total" else running + value
+        rows.append({"step": label, "kind": kind, "value": value, "start": start, "end": running})
+    rows.append({"step": "net " + years[-1], "kind": "total", "value": b.loc[years[-1], "net"], "start": 0.0,
+                 "end": b.loc[years[-1], "net"]})
+    return pd.DataFrame(rows)
+
+
+def division_split(divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """An edition's net budget by division, £m and % side by side, as printed."""
+    frame = divisions[divisions["edition"] == edition]
+    wide = frame.pivot_table(index="division", columns="unit", values="value", aggfunc="first")
+    order = frame.drop_duplicates("division")["division"]
+    wide = wide.reindex(order).reset_index().rename(columns={"gbp_millions": "net_gbp_millions", "percent": "percent"})
+    if "percent" not in wide:
+        wide["percent"] = float("nan")
+    return wide[["division", "net_gbp_millions", "percent"]]
+
+
+def edition_findings(found: pd.DataFrame, edition: str, problems_only: bool = True) -> pd.DataFrame:
+    """The findings that cite an edition's paper (every kind but ``ok`` by default)."""
+    frame = found[found["source"] == EDITIONS[edition][0]]
+    if problems_only:
+        frame = frame[frame["kind"] != "ok"]
+    return frame[["check", "description", "lines", "published", "computed", "difference", "kind", "detail"]].reset_index(drop=True)
+
+
+def findings_summary(found: pd.DataFrame) -> pd.DataFrame:
+    """Counts of findings by edition, check and kind."""
+    source_edition = {src: ed for ed, (src, _) in EDITIONS.items()}
+    frame = found.assign(edition=found["source"].map(source_edition))
+    out = frame.groupby(["edition", "check", "kind"]).size().rename("findings").reset_index()
+    out = out.pivot_table(index=["edition", "check"], columns="kind", values="findings", fill_value=0)
+    return out.astype(int).reset_index().rename_axis(columns=None)
 
 
 def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str) -> pd.DataFrame:
@@ -526,15 +597,17 @@ def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
 
 
 def check_item_keys(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> list[dict]:
-    """Every key in the mapping names an item that exists."""
-    known = {(e, a, r) for e, a, r in zip(items["edition"], items["appendix"], items["ref"])}
-    known |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(prose["edition"], prose["ref"])}
+    """Every key in the mapping names an item that exists (cited at the item's row)."""
+    where = {(e, "B" if r.startswith("G") else "C", r): (s, l)
+             for e, r, s, l in zip(prose["edition"], prose["ref"], prose["source"], prose["lines"])}
+    where.update({(e, a, r): (s, l) for e, a, r, s, l in
+                  zip(items["edition"], items["appendix"], items["ref"], items["source"], items["lines"])})
     rows = []
     for r in keys.itertuples():
-        ok = (r.edition, r.appendix, r.ref) in known
-        src = EDITIONS[r.edition][0]
+        src, lines = where.get((r.edition, r.appendix, r.ref), (EDITIONS[r.edition][0], "1"))
+        ok = (r.edition, r.appendix, r.ref) in where
         rows.append(_f("item_key_exists", f"item key {r.item_key}: {r.edition} {r.appendix} {r.ref} exists",
-                       1, 1 if ok else float("nan"), src, "1", kind="ok" if ok else "missing"))
+                       1, 1 if ok else float("nan"), src, lines, kind="ok" if ok else "missing"))
     return rows
 
 

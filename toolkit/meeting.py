@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -39,9 +39,18 @@ class OverviewOptions(Strict):
     """The overview notebook has no options of its own."""
 
 
+class BudgetOptions(Strict):
+    """The MTFS edition to scrutinise (earlier editions are shown for comparison)."""
+
+    edition: Literal[
+        "2018/19-2021/22", "2019/20-2022/23", "2021/22-2024/25", "2024/25-2027/28", "2026/27-2029/30"
+    ] = Field(description="the MTFS edition, e.g. 2026/27-2029/30: the one that meeting scrutinised")
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
+    "budget": BudgetOptions,
 }
 
 
