@@ -257,3 +257,30 @@ def test_duplicate_item_key(copy):
         budget.load_item_keys(copy)
     assert "budget_item_keys.csv: row 3, column 'edition, appendix, ref'" in str(err.value) or \
         "budget_item_keys.csv: row 8" in str(err.value)
+
+
+# --- explorer ---------------------------------------------------------------
+
+def test_explorer_view(data, found):
+    view = budget.explorer_view(data, found, "2026/27-2029/30", "Demand Led Commissioned Services", "communities_wellbeing_revised_service")
+    assert view["total"] == "MTFS 2026: net budget 2026/27 £255,513k"
+    assert view["lines"].set_index("line").loc["TOTAL", "net"] == 222822513.0
+    assert view["history"]["edition"].nunique() == 5
+    assert view["drift"].set_index("year").loc["2024/25", "2021/22-2024/25"] == 0.0
+    assert view["findings"]["description"].str.contains("2026/27-2029/30 AC22").all()
+    assert {"prose_vs_appendix", "prose_type"} <= set(view["findings"]["check"])
+    choices = budget.explorer_choices(data, "2018/19-2021/22")
+    assert "Care Pathway - East Locality" in choices["divisions"] and "older_people_demand" in choices["items"]
+    view = budget.explorer_view(data, found, "2018/19-2021/22")
+    assert view["total"] == "MTFS 2018: net budget 2018/19 £132,831k"
+
+
+def test_explorer_widget_builds():
+    from toolkit import widgets
+
+    box = widgets.budget_explorer()
+    edition, division, item = box.children[0].children
+    assert (edition.description, division.description, item.description) == ("Edition", "Division", "Item")
+    assert box.children[1].value == "MTFS 2026: net budget 2026/27 £255,513k"
+    edition.value = "2024/25-2027/28"
+    assert box.children[1].value == "MTFS 2024: net budget 2024/25 £225,885k"

@@ -18,6 +18,7 @@ keys in ``data/mappings/budget_item_keys.csv``.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -623,3 +624,61 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += check_revenue(d["revenue"], d["summary"])
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
     return reconcile.frame(rows)
+
+
+# --- explorer (the logic behind toolkit.widgets.budget_explorer) --------------
+
+def net_budget_text(summary: pd.DataFrame, edition: str) -> str:
+    """The edition's proposed net budget for its first year, as text."""
+    year = edition_years(edition)[0]
+    net = _row(summary, edition=edition, year=year, line="net")
+    return f"{edition_label(edition)}: net budget {year} £{net['value']:,.0f}k"
+
+
+def explorer_choices(data: dict, edition: str) -> dict[str, list[str]]:
+    """What the explorer offers for an edition: its divisions (Appendix A
+    sections, or the printed split where there is no Appendix A) and its items
+    (stable keys, with every edition's items for history)."""
+    rev = data["revenue"][data["revenue"]["edition"] == edition]
+    if rev.empty:
+        divisions = [d for d in division_split(data["divisions"], edition)["division"] if d != "Department Total"]
+    else:
+        divisions = list(dict.fromkeys(s for s in rev["section"] if s))
+    history = item_history(data["items"], data["prose"], data["item_keys"])
+    items = sorted(history[history["edition"] == edition]["item_key"].unique())
+    return {"divisions": divisions, "items": items}
+
+
+def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str | None = None,
+                  item_key: str | None = None) -> dict:
+    """Everything the explorer shows for a choice: the net budget total as
+    text, the division's lines, the item's history across editions, and the
+    findings that touch the choice."""
+    view = {"total": net_budget_text(data["summary"], edition)}
+    rev = data["revenue"]
+    if division and edition in set(rev["edition"]):
+        table = revenue_table(rev, edition)
+        view["lines"] = table[table["section"] == division].reset_index(drop=True)
+    else:
+        split = division_split(data["divisions"], edition)
+        view["lines"] = split if not division else split[split["division"] == division].reset_index(drop=True)
+    history = item_history(data["items"], data["prose"], data["item_keys"])
+    if item_key:
+        view["history"] = history[history["item_key"] == item_key].reset_index(drop=True)
+        view["drift"] = forecast_drift(history, item_key, "in_year").reset_index()
+    else:
+        view["history"] = history.iloc[0:0]
+        view["drift"] = pd.DataFrame()
+    touched = edition_findings(found, edition)
+    if item_key:
+        refs = view["history"][["edition", "ref"]].drop_duplicates()
+        sources = {EDITIONS[e][0] for e in refs["edition"]}
+        mask = pd.Series(False, index=found.index)
+        for e, ref in refs.itertuples(index=False):
+            mask |= found["description"].str.contains(re.escape(f"{e} {ref}") + r"\b", regex=True)
+        touched = found[mask & found["source"].isin(sources) & (found["kind"] != "ok")]
+        touched = touched[["check", "description", "lines", "published", "computed", "difference", "kind", "detail"]]
+    elif division:
+        touched = touched[touched["description"].str.contains(division, regex=False)]
+    view["findings"] = touched.reset_index(drop=True)
+    return view
