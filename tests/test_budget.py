@@ -284,3 +284,19 @@ def test_explorer_widget_builds():
     assert box.children[1].value == "MTFS 2026: net budget 2026/27 £255,513k"
     edition.value = "2024/25-2027/28"
     assert box.children[1].value == "MTFS 2024: net budget 2024/25 £225,885k"
+
+
+# --- capital and BCF --------------------------------------------------------
+
+def test_capital_and_bcf(data, found):
+    cap = budget.capital_table(data["capital"], "2026/27-2029/30").set_index("scheme")
+    assert cap.loc["Total A&C", ["2026/27", "total"]].tolist() == [8438.0, 25830.0]
+    assert cap.loc["Disabled Facilities Grant (DFG)", "gross_cost"] == 22072.0
+    assert set(found[found["check"].str.startswith("capital_")]["kind"]) == {"ok"}
+    f = one(found, "stated_capital_total", "2024/25-2027/28")
+    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (22.1, 22.162, "569", "mismatch")
+    bcf = budget.bcf_table(data["bcf"], "2019/20-2022/23").set_index("line")
+    assert bcf.loc["Total BCF Plan", "2019/20"] == 58.5
+    assert bcf.loc["IBCF - Autumn 2015 review", "2017/18"] == 0.0  # printed "Nil"
+    f = one(found, "bcf_total", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"]) == (62.9, 63.0, "rounding")

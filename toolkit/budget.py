@@ -130,8 +130,27 @@ def load_prose_items(data_dir=None) -> pd.DataFrame:
 def load_stated_totals(data_dir=None) -> pd.DataFrame:
     """Growth and savings totals as the report text states them (£m): the
     first year's, and the four years' together."""
-    cols = [_EDITION, Column("kind", choices=("growth", "savings")), Column("span", choices=("first_year", "four_years"))]
+    cols = [_EDITION, Column("kind", choices=("growth", "savings", "capital")),
+            Column("span", choices=("first_year", "four_years"))]
     return _published("budget_stated_totals", cols, ["edition", "kind", "span"], data_dir, ("gbp_millions",))
+
+
+def load_capital(data_dir=None) -> pd.DataFrame:
+    """Appendix D capital programme (£000), rows in the order printed: each
+    scheme's gross cost, yearly figures and total; sub-totals and the total."""
+    cols = [_EDITION, Column("scheme"), Column("level", choices=("scheme", "subtotal", "total")),
+            Column("completion", nullable=True), Column("measure", choices=("gross_cost", "year", "total")),
+            Column("year", nullable=True, pattern=YEAR)]
+    frame = _published("budget_capital", cols, ["edition", "scheme", "measure", "year"], data_dir, ("gbp_thousands",))
+    for col in ("completion", "year"):
+        frame[col] = frame[col].fillna("")
+    return frame
+
+
+def load_bcf(data_dir=None) -> pd.DataFrame:
+    """The Better Care Fund funding tables (£m); "Nil" is 0 with printed "Nil"."""
+    cols = [_EDITION, Column("line"), _YEAR]
+    return _published("budget_bcf", cols, ["edition", "line", "year"], data_dir, ("gbp_millions",))
 
 
 def load_revenue(data_dir=None) -> pd.DataFrame:
@@ -169,6 +188,7 @@ def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
         "summary": load_summary(data_dir), "divisions": load_divisions(data_dir), "items": load_items(data_dir),
         "item_totals": load_item_totals(data_dir), "prose": load_prose_items(data_dir),
         "stated_totals": load_stated_totals(data_dir),
+        "capital": load_capital(data_dir), "bcf": load_bcf(data_dir),
         "revenue": load_revenue(data_dir), "item_keys": load_item_keys(data_dir),
     }
 
@@ -357,6 +377,24 @@ def revenue_table(revenue: pd.DataFrame, edition: str) -> pd.DataFrame:
     return out[["group", "section", "line", "status", "level", *REVENUE_COLUMNS]]
 
 
+def capital_table(capital: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Appendix D of one edition as printed (£000)."""
+    frame = capital[capital["edition"] == edition]
+    order = frame.drop_duplicates("scheme")[["scheme", "level", "completion"]]
+    frame = frame.assign(col=frame["year"].where(frame["measure"] == "year", frame["measure"]))
+    wide = frame.pivot_table(index="scheme", columns="col", values="value", aggfunc="first").reset_index()
+    cols = [c for c in ["gross_cost", *edition_years(edition), "total"] if c in wide]
+    return order.merge(wide, on="scheme", how="left")[["scheme", "level", "completion", *cols]]
+
+
+def bcf_table(bcf: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """An edition's BCF funding table (£m), a column per year."""
+    frame = bcf[bcf["edition"] == edition]
+    order = frame.drop_duplicates("line")["line"]
+    return frame.pivot_table(index="line", columns="year", values="value", aggfunc="first").reindex(order) \
+        .reset_index().rename_axis(columns=None)
+
+
 def revenue_movers(revenue: pd.DataFrame, edition: str, n: int = 10) -> pd.DataFrame:
     """The Appendix A lines whose net budget moved most against the previous year (£)."""
     table = revenue_table(revenue, edition)
@@ -535,12 +573,20 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
     return rows
 
 
-def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame) -> list[dict]:
     """The report text's growth and savings totals (£m) against the summary:
-    the first year's in-year figure, and the four in-year figures summed.  A
-    figure printed to £0.1m is honest within £0.05m (half a unit)."""
+    the first year's in-year figure, and the four in-year figures summed; its
+    capital programme total against Appendix D.  A figure printed to £0.1m is
+    honest within £0.05m (half a unit)."""
     rows = []
     for r in stated.itertuples():
+        if r.kind == "capital":
+            total = capital[(capital["edition"] == r.edition) & (capital["level"] == "total") & (capital["measure"] == "total")]
+            if len(total):  # the 2018 pack has no Appendix D to compare with
+                rows.append(_f("stated_capital_total", f"{r.edition}: capital programme total stated = Appendix D total",
+                               r.value, total["value"].iloc[0] / 1000.0, r.source, r.lines, unit="gbp_millions",
+                               printed=r.printed, tolerance=0.5 * reconcile.precision_of(r.printed)))
+            continue
         years = edition_years(r.edition)
         lines = summary[(summary["edition"] == r.edition) & (summary["line"] == r.kind)].set_index("year")["value"]
         computed = lines[years[0]] if r.span == "first_year" else lines.reindex(years).sum()
@@ -549,6 +595,54 @@ def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame) -> list[dic
                        r.value, round(computed / 1000.0, 6), r.source, r.lines, unit="gbp_millions", printed=r.printed,
                        tolerance=0.5 * reconcile.precision_of(r.printed),
                        detail=f"summary in-year £000: " + ", ".join(f"{y} {lines.get(y, float('nan')):,.0f}" for y in years)))
+    return rows
+
+
+def check_capital(capital: pd.DataFrame) -> list[dict]:
+    """Appendix D: each row's years add up to its total; schemes add up to the
+    sub-total beneath them; the total is the sub-totals plus any schemes
+    outside them, column by column."""
+    rows = []
+    for edition, frame in capital.groupby("edition", sort=False):
+        order = list(dict.fromkeys(frame["scheme"]))
+        wide = frame[frame["measure"] != "gross_cost"].assign(
+            col=lambda d: d["year"].where(d["measure"] == "year", "total"))
+        table = wide.pivot_table(index="scheme", columns="col", values="value", aggfunc="first").reindex(order).fillna(0.0)
+        info = frame.drop_duplicates("scheme").set_index("scheme")
+        years = edition_years(edition)
+        for scheme in order:
+            lvl, src, where = info.at[scheme, "level"], info.at[scheme, "source"], info.at[scheme, "lines"]
+            rows.append(_f("capital_row_total", f"{edition} {scheme}: years add up to the total",
+                           table.at[scheme, "total"], float(table.loc[scheme, years].sum()), src, where, unit="gbp_thousands"))
+        block, outside, subtotals = [], [], []
+        for scheme in order:
+            lvl = info.at[scheme, "level"]
+            if lvl == "scheme":
+                block.append(scheme)
+            elif lvl == "subtotal":
+                parts, block = block, []
+                subtotals.append(scheme)
+            else:
+                outside += block
+                parts = subtotals + outside
+            if lvl != "scheme":
+                for col in years + ["total"]:
+                    rows.append(_f(f"capital_{lvl}", f"{edition} {scheme} [{col}] = sum of {', '.join(parts)}",
+                                   table.at[scheme, col], float(table.loc[parts, col].sum()), info.at[scheme, "source"],
+                                   info.at[scheme, "lines"], unit="gbp_thousands"))
+    return rows
+
+
+def check_bcf(bcf: pd.DataFrame) -> list[dict]:
+    """The BCF tables: the funding lines add up to the Total BCF Plan (each
+    printed to £0.1m, so a sum of n lines is honest within n x £0.05m)."""
+    rows = []
+    for (edition, year), frame in bcf.groupby(["edition", "year"], sort=False):
+        total = frame[frame["line"] == "Total BCF Plan"].iloc[0]
+        parts = frame[frame["line"] != "Total BCF Plan"]
+        rows.append(_f("bcf_total", f"{edition} BCF {year}: funding lines add up to the Total BCF Plan",
+                       total["value"], round(float(parts["value"].sum()), 6), total["source"], total["lines"],
+                       tolerance=0.05 * len(parts), unit="gbp_millions", detail=f"{len(parts)} lines"))
     return rows
 
 
@@ -620,7 +714,9 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += check_divisions(d["divisions"], d["summary"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
-    rows += check_stated_totals(d["stated_totals"], d["summary"])
+    rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"])
+    rows += check_capital(d["capital"])
+    rows += check_bcf(d["bcf"])
     rows += check_revenue(d["revenue"], d["summary"])
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
     return reconcile.frame(rows)
