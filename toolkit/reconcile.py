@@ -139,3 +139,13 @@ def collect(data_dir: str | Path | None = None, domains: Iterable[str] | None = 
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     return frame(pd.concat(parts, ignore_index=True).to_dict("records"))
+
+
+def summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Checks run, by domain and kind: one row per domain, one column per kind."""
+    if findings.empty:
+        return pd.DataFrame(columns=["domain", *KINDS, "checks"])
+    table = (findings.groupby(["domain", "kind"]).size().unstack(fill_value=0)
+             .reindex(columns=list(KINDS), fill_value=0))
+    table["checks"] = table.sum(axis=1)
+    return table.reset_index()
