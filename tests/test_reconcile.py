@@ -60,3 +60,10 @@ def test_suppression_primary_and_secondary():
     out = suppress(frame, ["a", "b"], total="t")
     assert display_frame(out).to_dict("list") == {"a": ["[c]", "[c]", 20], "b": ["[c]", "[c]", 30], "t": [13, 12, 50]}
     assert suppress(frame, ["a", "b"], total="t", internal=True)["a"].tolist() == [3, 10, 20]
+
+
+def test_round_half_away_takes_numpy_floats():
+    import numpy as np
+
+    assert reconcile.round_half_away(np.float64(2.5)) == 3.0
+    assert reconcile.round_half_away(np.float32(0.5)) == 1.0

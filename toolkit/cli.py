@@ -146,5 +146,56 @@ def refresh(
         out.print(f"refreshed {path}")
 
 
+@app.command()
+def explore(
+    lab: bool = typer.Option(False, "--lab", help="open JupyterLab instead of the Voila page"),
+    port: int = typer.Option(8866, help="port on 127.0.0.1"),
+) -> None:
+    """Serve the explorers (notebooks/explore.ipynb) with Voila on 127.0.0.1.
+
+    Ctrl-C stops the server and its kernels."""
+    import os
+    import signal
+    import subprocess
+
+    from .meeting import NOTEBOOKS_DIR
+    from .sources import ROOT
+
+    notebook = NOTEBOOKS_DIR / "explore.ipynb"
+    if lab:
+        # Loopback only, so an empty token is acceptable; root needs --allow-root.
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
+               f"--ServerApp.root_dir={ROOT}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        url = f"http://127.0.0.1:{port}/lab/tree/notebooks/explore.ipynb"
+    else:
+        cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+               f"--Voila.port={port}", "--Voila.port_retries=0", "--show_tracebacks=False"]
+        url = f"http://127.0.0.1:{port}/"
+    # The server gets its own process group: Ctrl-C reaches this process only,
+    # which then stops the server (and with it its kernels) in order.
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+    out.print(f"serving the explorers at {url}  (Ctrl-C stops)")
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            code = proc.wait()
+        finally:
+            try:  # any kernel left behind in the server's group
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        out.print("stopped")
+        code = 0
+    raise typer.Exit(code)
+
+
 if __name__ == "__main__":
     main()

@@ -44,7 +44,7 @@ def round_half_away(value: float, ndigits: int = 0) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("nan")
     quantum = Decimal(1).scaleb(-ndigits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def decimals_of(printed: str | None) -> int:
