@@ -347,3 +347,36 @@ def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
     rows += check_tlp(d["tlp"], d["dates"])
     rows += check_libraries(d["libraries"], d["library_list"], d["crossref"])
     return reconcile.frame(rows)
+
+
+# --- frames for the notebook's charts ----------------------------------------
+
+def cls_attendances(cls: pd.DataFrame, crossref: pd.DataFrame) -> pd.DataFrame:
+    """CLS workshop attendances as the report and the dashboard give them."""
+    rows = []
+    for measure, label in (("attendances", "CLS report: 2022/23 full year"),
+                           ("attendances_to_november", "CLS report: to November 2023"),
+                           ("attendances_to_november_narrative", "performance report: April-November 2023")):
+        rec = _get(cls, measure)
+        rows.append({"figure": label, "value": float(rec["value"]), "printed": rec["printed"], "lines": rec["lines"]})
+    dash = crossref[crossref["item"] == "Attendances at Creative Learning Service workshops"]
+    for _, rec in dash.iterrows():
+        rows.append({"figure": f"dashboard: {rec['column']}", "value": float(rec["value"]), "printed": rec["printed"], "lines": rec["lines"]})
+    return pd.DataFrame(rows)
+
+
+def tlp_gap(tlp: pd.DataFrame) -> pd.DataFrame:
+    """The TLP's income at capacity, the gap, the implied cost and the deficit (£ a year, positive)."""
+    income = -_num(tlp, "income_at_capacity")
+    gap = _num(tlp, "additional_funding_needed")
+    return pd.DataFrame({
+        "item": ["income at full capacity", "additional funding needed", "running cost implied", "forecast deficit 2023/24"],
+        "value": [income, gap, income + gap, _num(tlp, "deficit_forecast")],
+    })
+
+
+def libraries_costs(libraries: pd.DataFrame) -> pd.DataFrame:
+    """The yearly costs of supporting the CMLs, as the report gives them (£)."""
+    names = {"direct_staffing_cost": "direct staffing", "indirect_officer_cost": "indirect officer time",
+             "bookstock": "book stock", "property_cost_min": "property (low)", "property_cost_max": "property (high)"}
+    return pd.DataFrame({"item": list(names.values()), "value": [_num(libraries, m) for m in names]})

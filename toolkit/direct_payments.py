@@ -301,7 +301,9 @@ def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFra
     eth = ethnicity[ethnicity["measure"] == "count"]
     rows.append({"count": "current holders by ethnicity (table total)", "period": "current", "section": "plan",
                  "lines": _span(eth["lines"]), "value": float(eth["value"].sum())})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["label"] = out["count"] + " (" + out["period"] + ")"
+    return out
 
 
 def _span(lines: Iterable[str]) -> str:
