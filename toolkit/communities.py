@@ -10,7 +10,6 @@ deficits, grants and rates are positive.
 """
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
