@@ -39,9 +39,19 @@ class OverviewOptions(Strict):
     """The overview notebook has no options of its own."""
 
 
+class DirectPaymentsOptions(Strict):
+    """The direct payments notebook has no options: the action tracker is read at the meeting date."""
+
+
+class CommunitiesOptions(Strict):
+    """The Communities & Wellbeing notebook has no options of its own."""
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
+    "direct_payments": DirectPaymentsOptions,
+    "communities": CommunitiesOptions,
 }
 
 

@@ -36,6 +36,8 @@ COLUMNS = [
 #: The function takes the data folder (``None`` for the default) and returns
 #: a frame with :data:`COLUMNS`.
 DOMAINS: dict[str, str] = {
+    "direct_payments": "toolkit.direct_payments:findings",
+    "communities": "toolkit.communities:findings",
 }
 
 
