@@ -117,6 +117,18 @@ def test_type_and_ongoing_disagreements_are_for_review(found):
     assert (f["published"], f["computed"], f["kind"]) == (-80.0, -155.0, "review")
 
 
+def test_status_stars_disagree(found):
+    stars = found[found["check"] == "prose_stars"]
+    assert len(stars) == 97  # every appendix item has a heading in the text
+    assert sorted(stars[stars["kind"] == "review"]["description"].str[:20]) == ["2019/20-2022/23 G11:", "2024/25-2027/28 AC5:"]
+
+
+def test_by_section(data):
+    t = budget.by_section(data["items"], "2024/25-2027/28").set_index(["kind", "section"])
+    assert t.loc[("savings", "Communities and Wellbeing"), "2025/26"] == -40.0
+    assert t.loc[("savings", "Adult Social Care"), "2024/25"] == -6370.0
+
+
 def test_2018_named_growth_items_exceed_summary_growth(found):
     f = one(found, "prose_growth_sum", "2018/19-2021/22")
     assert (f["published"], f["computed"], f["kind"]) == (1845.0, 6125.0, "review")

@@ -377,6 +377,18 @@ def revenue_table(revenue: pd.DataFrame, edition: str) -> pd.DataFrame:
     return out[["group", "section", "line", "status", "level", *REVENUE_COLUMNS]]
 
 
+def by_section(items: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Growth and savings by the appendices' own divisions (growth: demand and
+    cost increases, other increases; savings: Adult Social Care, Communities
+    and Wellbeing) and year, in-year £000."""
+    frame = items[items["edition"] == edition].sort_values(["appendix", "ref", "year"]).copy()
+    frame["in_year"] = frame.groupby(["appendix", "ref"])["value"].transform(in_year)
+    frame["kind"] = frame["appendix"].map({"B": "growth", "C": "savings"})
+    frame["section"] = frame["section"].where(frame["section"] != "", "(not divided)")
+    out = frame.pivot_table(index=["kind", "section"], columns="year", values="in_year", aggfunc="sum")
+    return out.reset_index().rename_axis(columns=None)
+
+
 def capital_table(capital: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Appendix D of one edition as printed (£000)."""
     frame = capital[capital["edition"] == edition]
@@ -551,6 +563,12 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
                            later.iloc[0], later.iloc[-1], r.source, r.lines, tolerance=0.0, unit="gbp_thousands",
                            kind="ok" if moved.empty else "review",
                            detail="" if moved.empty else "appendix: " + ", ".join(f"{y} {v:,.0f}" for y, v in later.items())))
+        if r.point == "first":
+            printed_stars = row["stars"].iloc[0]
+            rows.append(_f("prose_stars", f"{r.edition} {r.ref}: status in report text ({r.stars or 'new'}) = "
+                           f"Appendix {appendix} ({printed_stars or 'new'})", None, None, r.source, r.lines,
+                           kind="ok" if r.stars == printed_stars else "review",
+                           detail=f"* unchanged, ** amended, none new; Appendix {appendix} line {row['lines'].iloc[0]}"))
         if r.point == "first" and appendix == "C" and r.type:
             printed_type = row["type"].iloc[0]
             same = set(r.type.split("/")) == set(printed_type.split("/"))
