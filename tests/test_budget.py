@@ -312,3 +312,10 @@ def test_capital_and_bcf(data, found):
     assert bcf.loc["IBCF - Autumn 2015 review", "2017/18"] == 0.0  # printed "Nil"
     f = one(found, "bcf_total", "2021/22-2024/25")
     assert (f["published"], f["computed"], f["kind"]) == (62.9, 63.0, "rounding")
+
+
+def test_net_budget_drift(data):
+    plans = budget.net_budget_drift(data["summary"]).set_index(["edition", "year"])["value"]
+    assert plans[("2018/19-2021/22", "2021/22")] == 136881.0  # planned in 2018
+    assert plans[("2021/22-2024/25", "2021/22")] == 151432.0  # set in 2021
+    assert plans[("2026/27-2029/30", "2025/26")] == 237010.0  # 2026 edition's starting point

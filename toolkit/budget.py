@@ -206,6 +206,19 @@ def bridge(summary: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
     return wide[["edition", "year", *BRIDGE_LINES]].sort_values(["edition", "year"]).reset_index(drop=True)
 
 
+def net_budget_drift(summary: pd.DataFrame) -> pd.DataFrame:
+    """The net budget each edition planned for each year (£000), long form,
+    plus each edition's starting point (its original prior-year budget) so
+    the plans can be read against what the next edition started from."""
+    net = summary[summary["line"] == "net"][["edition", "year", "value"]].assign(line="planned net")
+    start = summary[summary["line"] == "original"].copy()
+    start = start[start["year"] == start["edition"].str[:7]]
+    first = start["edition"].str[:4].astype(int) - 1
+    start = start.assign(year=[f"{y}/{(y + 1) % 100:02d}" for y in first], line="original prior year")
+    out = pd.concat([net, start[["edition", "year", "value", "line"]]], ignore_index=True)
+    return out.sort_values(["edition", "year"]).reset_index(drop=True)
+
+
 def in_year(cumulative: pd.Series) -> pd.Series:
     """Cumulative-from-base figures (in year order) to each year's increment."""
     return cumulative.diff().fillna(cumulative)
