@@ -319,3 +319,10 @@ def test_net_budget_drift(data):
     assert plans[("2018/19-2021/22", "2021/22")] == 136881.0  # planned in 2018
     assert plans[("2021/22-2024/25", "2021/22")] == 151432.0  # set in 2021
     assert plans[("2026/27-2029/30", "2025/26")] == 237010.0  # 2026 edition's starting point
+
+
+def test_other_funding(data):
+    t = budget.other_funding_table(data["other_funding"]).set_index("funding")
+    prisons = t.loc["Social Care in Prisons Grant"]
+    assert prisons.tolist() == [118.0, 102.0, 102.0, 100.0, 264.0]
+    assert t.loc["Continuing Health Care (other service users)", "2024/25-2027/28"] == 19400.0

@@ -153,6 +153,13 @@ def load_bcf(data_dir=None) -> pd.DataFrame:
     return _published("budget_bcf", cols, ["edition", "line", "year"], data_dir, ("gbp_millions",))
 
 
+def load_other_funding(data_dir=None) -> pd.DataFrame:
+    """The "other funding sources" each report lists for its first year
+    (£ or £m as printed)."""
+    cols = [_EDITION, _YEAR, Column("funding")]
+    return _published("budget_other_funding", cols, ["edition", "funding"], data_dir, ("gbp", "gbp_millions"))
+
+
 def load_revenue(data_dir=None) -> pd.DataFrame:
     """Appendix A revenue budget lines, one row per line and column (£)."""
     cols = [_EDITION, Column("group", choices=("ASC", "C&W", "A&C")), Column("section", nullable=True),
@@ -188,7 +195,7 @@ def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
         "summary": load_summary(data_dir), "divisions": load_divisions(data_dir), "items": load_items(data_dir),
         "item_totals": load_item_totals(data_dir), "prose": load_prose_items(data_dir),
         "stated_totals": load_stated_totals(data_dir),
-        "capital": load_capital(data_dir), "bcf": load_bcf(data_dir),
+        "capital": load_capital(data_dir), "bcf": load_bcf(data_dir), "other_funding": load_other_funding(data_dir),
         "revenue": load_revenue(data_dir), "item_keys": load_item_keys(data_dir),
     }
 
@@ -418,6 +425,16 @@ def bcf_table(bcf: pd.DataFrame, edition: str) -> pd.DataFrame:
     order = frame.drop_duplicates("line")["line"]
     return frame.pivot_table(index="line", columns="year", values="value", aggfunc="first").reindex(order) \
         .reset_index().rename_axis(columns=None)
+
+
+def other_funding_table(other: pd.DataFrame) -> pd.DataFrame:
+    """Other funding sources by edition, in £000 (converted from the printed
+    £ or £m), one row per funding source."""
+    factor = other["unit"].map({"gbp": 0.001, "gbp_millions": 1000.0})
+    frame = other.assign(gbp_thousands=(other["value"] * factor).round(6))
+    order = frame.drop_duplicates("funding")["funding"]
+    return frame.pivot_table(index="funding", columns="edition", values="gbp_thousands", aggfunc="first") \
+        .reindex(order).reset_index().rename_axis(columns=None)
 
 
 def revenue_movers(revenue: pd.DataFrame, edition: str, n: int = 10) -> pd.DataFrame:
