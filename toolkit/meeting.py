@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -39,9 +39,16 @@ class OverviewOptions(Strict):
     """The overview notebook has no options of its own."""
 
 
+class PerformanceOptions(Strict):
+    """Which pack's performance material to show: a dashboard edition (2019,
+    2021, 2024) or 2026 (the LGA use-of-resources benchmarks)."""
+    edition: Literal[2019, 2021, 2024, 2026]
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
+    "performance": PerformanceOptions,
 }
 
 

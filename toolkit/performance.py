@@ -40,6 +40,9 @@ EDITIONS = {
     2021: "001_6c1a5cf086dcc65a.txt",
     2024: "003_6b8cfb4131de48e1.txt",
 }
+#: Every pack the performance analysis runs in: the three dashboards and the
+#: 2026 pack, which has the LGA use-of-resources table instead.
+PACKS = {**EDITIONS, 2026: "004_d7bc47fa68b1d77f.txt"}
 #: The financial year each edition reports in year (April to November).
 CURRENT_PERIOD = {2019: "2018-19", 2021: "2020-21", 2024: "2023-24"}
 #: Months of the year covered by the in-year figures (April to November).
@@ -455,8 +458,71 @@ def history(dashboard: pd.DataFrame, prose: pd.DataFrame | None = None) -> pd.Da
     sel["basis"] = ["forecast" if f else ("apr-nov" if y else "year") for f, y in zip(sel["forecast"], sel["ytd"])]
     sel = sel.sort_values("edition")
     out = sel.groupby(["measure", "period", "basis"], as_index=False).last()
-    return out[["measure", "period", "basis", "number", "unit", "printed", "edition", "source", "lines"]].rename(
+    out["year"] = out["period"].str[:4].astype(int)
+    return out[["measure", "period", "year", "basis", "number", "unit", "printed", "edition", "source", "lines"]].rename(
         columns={"number": "value"}).sort_values(["measure", "period", "basis"]).reset_index(drop=True)
+
+
+def history_up_to(dashboard: pd.DataFrame, edition: int, measures_of: int | None = None) -> pd.DataFrame:
+    """:func:`history` from the editions up to ``edition`` only (what the
+    committee had seen by then), for the measures of edition ``measures_of``
+    (default: every measure with at least two values)."""
+    hist = history(dashboard[dashboard["edition"] <= edition])
+    if measures_of in EDITIONS:
+        keep = set(dashboard[dashboard["edition"] == measures_of]["measure"])
+        hist = hist[hist["measure"].isin(keep)]
+    counts = hist.groupby("measure")["value"].transform("size")
+    return hist[counts >= 2].reset_index(drop=True)
+
+
+def clean_dashboard(dashboard: pd.DataFrame, registry: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """One edition's dashboard for reading: the printed figures beside the
+    position against target, the rule's RAG, the direction of travel and
+    (2024) the position against the national average."""
+    t = dashboard_table(dashboard, registry, edition)
+    out = pd.DataFrame({
+        "code": t["code"], "measure": t["measure"], "polarity": t["polarity"],
+        "target": t["target_printed"].fillna(""),
+        "performance": t["performance_printed"].fillna(""),
+        "previous": t["previous_printed"].fillna("") + " (" + t["previous_period"].fillna("") + ")",
+        "quartile": t["quartile"].fillna(""),
+        "published RAG": t["rag"].fillna(""),
+        "position": t["position"], "rule RAG": t["rule_rag"].fillna(""),
+        "travel": t["travel"],
+    })
+    if edition == 2024:
+        out["national average"] = t["national_average"]
+        out["against national"] = t["versus_national"]
+        out = out.drop(columns=["quartile", "published RAG"])
+    return out
+
+
+def quartile_grid(movements: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
+    """Quartile (1 top .. 4 bottom) by measure (rows) and period (columns),
+    from statements published up to edition ``up_to``."""
+    q = movements
+    if up_to is not None:
+        q = q[q["source"].isin([PACKS[e] for e in PACKS if e <= up_to])]
+    return q.pivot(index="measure", columns="period", values="quartile").sort_index()
+
+
+def cqc_table(cqc: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
+    """CQC rating shares, Leicestershire beside England, editions up to ``up_to``."""
+    t = cqc if up_to is None else cqc[cqc["edition"] <= up_to]
+    t = t.assign(group=t["period"] + " " + t["service"])
+    return t.pivot_table(index=["group", "rating"], columns="area", values="value", sort=False).reset_index()
+
+
+def cqc_long(cqc: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
+    """CQC rating shares in long form for charts, editions up to ``up_to``."""
+    t = cqc if up_to is None else cqc[cqc["edition"] <= up_to]
+    return t.assign(group=t["period"] + " " + t["service"])[["group", "area", "rating", "value"]].reset_index(drop=True)
+
+
+def findings_for(found: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """The findings (every kind but ok) that stand in one pack's paper."""
+    sel = found[(found["source"] == PACKS[edition]) & (found["kind"] != "ok")]
+    return sel[["check", "description", "lines", "published", "computed", "difference", "kind", "detail"]].reset_index(drop=True)
 
 
 def travel_between_editions(dashboard: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
