@@ -278,8 +278,8 @@ def test_unparseable_target_operator_in_the_dashboard(data_copy):
 
 def test_unit_mismatch_across_editions_in_the_registry(data_copy):
     _edit(data_copy / "mappings" / "performance_measures.csv",
-          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,higher,percent",
-          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,higher,count")
+          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,,higher,percent",
+          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,,higher,count")
     with pytest.raises(LoaderError) as err:
         perf.load_registry(data_copy)
     msg = str(err.value)
@@ -293,3 +293,94 @@ def test_unit_mismatch_across_editions_in_the_dashboard(data_copy):
         perf.load_dashboard(data_copy)
     msg = str(err.value)
     assert "column 'unit'" in msg and "unit mismatch" in msg and "found 'rate'" in msg
+
+
+# --- national comparators (issue 10) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def national(registry):
+    return perf.load_national(registry=registry)
+
+
+def test_national_file_loads_tidy(national):
+    assert len(national) == 6376
+    assert list(national.columns) == ["year", "area_code", "area_name", "council_type", "region", "code", "measure",
+                                      "ascof", "value", "published_median"]
+    assert national["value"].isna().sum() == 298
+    leics = national[(national["area_code"] == "E10000018") & (national["code"] == "ASC5")]
+    assert (leics["council_type"].iloc[0], leics["region"].iloc[0], leics["measure"].iloc[0], leics["ascof"].iloc[0]) == (
+        "Counties", "East Midlands", "reablement_no_ongoing", "2D")
+
+
+def test_computed_medians_match_the_published_median(national):
+    for (measure, year), g in national.groupby(["measure", "year"]):
+        assert g["value"].median() == pytest.approx(g["published_median"].dropna().iloc[0]), (measure, year)
+
+
+def test_national_position_pins(national, registry):
+    pos = perf.national_position("ASC5", "2019-20", national=national, registry=registry)
+    assert {k: pos[k] for k in ("value", "rank", "n", "quartile", "median", "percentile", "method")} == {
+        "value": 87.5, "rank": 34, "n": 150, "quartile": 1, "median": 78.25, "percentile": 77.9, "method": "rank"}
+    pos = perf.national_position("info_users", "2022-23", national=national, registry=registry)
+    assert (pos["value"], pos["rank"], pos["n"], pos["quartile"], pos["median"]) == (61.8, 128, 149, 4, 67.5)
+    # lower is better: workforce turnover
+    pos = perf.national_position("ASC7", "2022-23", national=national, registry=registry)
+    assert (pos["rank"], pos["n"], pos["quartile"], pos["polarity"]) == (125, 151, 4, "lower")
+    # blank: not published for Leicestershire
+    pos = perf.national_position("workforce_turnover", "2018-19", national=national, registry=registry)
+    assert (pos["rank"], pos["n"], pos["quartile"]) == (None, 115, None) and math.isnan(pos["value"])
+
+
+def test_ties_share_the_best_rank_and_methods_disagree(national, registry):
+    table = perf.national_table(national, registry, "ASC5", "2019-20")
+    tied = table[table["value"] == 86.5]
+    assert sorted(tied["area_name"]) == ["Rutland", "Sunderland", "Westminster"]
+    assert set(tied["rank"]) == {38} and set(tied["quartile_rank"]) == {2} and set(tied["quartile_interpolated"]) == {1}
+    assert tied["methods_disagree"].all()
+    pos = perf.national_position("ASC5", "2019-20", "E06000017", method="interpolated", national=national, registry=registry)
+    assert (pos["area_name"], pos["rank"], pos["quartile"], pos["quartile_rank"], pos["method"]) == (
+        "Rutland", 38, 1, 2, "interpolated")
+
+
+def test_group_medians(national, registry):
+    g = perf.group_medians(national, registry, "ASC3", "2022-23").set_index("group")
+    assert g.loc["England", ["n", "median", "council", "rank_in_group"]].tolist() == [149, 67.5, 61.8, 128]
+    assert g.loc["council type: Counties", "rank_in_group"] == 23
+    assert g.loc["region: East Midlands", "rank_in_group"] == 9
+
+
+def test_quartile_claims_confirmed(found):
+    q = found[found["check"] == "national_quartile"]
+    assert len(q) == 8 and set(q["kind"]) == {"ok"}
+    row = one(found, "national_quartile", "info_carers 2016-17: published quartile against the national ranking")
+    assert (row["published"], row["computed"]) == (3.0, 3)
+    assert "rank 84 of 151" in row["detail"]
+    thr = one(found, "national_threshold", "reablement_no_ongoing 2017-18: stated top-quartile threshold")
+    assert (thr["published"], thr["computed"], thr["kind"]) == (86.0, 85.8, "ok")
+    val = one(found, "national_value", "info_carers 2016-17: dashboard value against the national file")
+    assert (val["published"], val["computed"], val["kind"]) == (64.0, 63.5, "rounding")
+
+
+def test_national_bad_input(data_copy, registry):
+    path = data_copy / "reference" / "oflog_asc_data.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    with pytest.raises(LoaderError) as err:
+        perf.load_national(data_copy, registry)
+    assert f"row {len(lines) + 1}" in str(err.value) and "a unique key (same as row 2)" in str(err.value)
+    path.write_text("".join(lines).replace(
+        "2016-17,E06000005,Darlington,LA_Raw,Unitary Authorities,North East,\"Outcome, ASC Carer Quality of Life\",ASC1,7.6",
+        "2016-17,E06000005,Darlington,LA_Raw,Unitary Authorities,North East,\"Outcome, ASC Carer Quality of Life\",ASC1,76"),
+        encoding="utf-8")
+    with pytest.raises(LoaderError) as err:
+        perf.load_national(data_copy, registry)
+    assert "row 2" in str(err.value) and "column 'Value'" in str(err.value) and "from 0 to 24 for ASC1" in str(err.value)
+
+
+def test_national_unknown_measure_and_method(national, registry):
+    with pytest.raises(KeyError, match="unknown measure key 'ASC9'"):
+        perf.national_position("ASC9", "2019-20", national=national, registry=registry)
+    with pytest.raises(KeyError, match="not in the national reference data"):
+        perf.national_position("dp_users", "2019-20", national=national, registry=registry)
+    with pytest.raises(ValueError, match="unknown quartile method"):
+        perf.national_position("ASC5", "2019-20", method="mean", national=national, registry=registry)

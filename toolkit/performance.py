@@ -99,10 +99,12 @@ RULE_RAG = {"meets": "G", "misses narrowly": "A", "misses significantly": "R"}
 
 REGISTRY_COLUMNS = [
     Column("measure", pattern=r"[a-z][a-z0-9_]*"),
-    Column("edition", "int", choices=("2019", "2021", "2024")),
+    Column("edition", "int", nullable=True, choices=("2019", "2021", "2024"),
+           description="empty for a measure known only from the national reference data"),
     Column("code"),
     Column("description"),
     Column("ascof", nullable=True),
+    Column("national_code", nullable=True, required=False, pattern=r"ASC\d+"),
     Column("polarity", choices=POLARITIES),
     Column("unit", choices=tuple(UNITS)),
     Column("cumulative", "bool"),
@@ -121,7 +123,7 @@ def load_registry(data_dir=None) -> pd.DataFrame:
     frame = parse_frame(read_table(path), REGISTRY_COLUMNS, path, unique=["measure", "edition"])
     problems = []
     for measure, group in frame.groupby("measure", sort=False):
-        for col in ("unit", "polarity", "ascof"):
+        for col in ("unit", "polarity", "ascof", "national_code"):
             first = group.iloc[0]
             for row, rec in group.iloc[1:].iterrows():
                 if (rec[col] or "") != (first[col] or ""):
@@ -140,9 +142,10 @@ def measures(registry: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for measure, group in registry.sort_values("edition").groupby("measure", sort=False):
         last = group.iloc[-1]
-        rows.append({"measure": measure, "ascof": last["ascof"] or "", "description": last["description"],
-                     "polarity": last["polarity"], "unit": last["unit"], "cumulative": bool(last["cumulative"]),
-                     "editions": ", ".join(str(e) for e in group["edition"])})
+        rows.append({"measure": measure, "ascof": last["ascof"] or "", "national_code": last.get("national_code") or "",
+                     "description": last["description"], "polarity": last["polarity"], "unit": last["unit"],
+                     "cumulative": bool(last["cumulative"]),
+                     "editions": ", ".join(str(e) for e in group["edition"].dropna())})
     return pd.DataFrame(rows)
 
 
@@ -915,4 +918,292 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += _quartile_findings(quartiles(dashboard, prose))
     rows += _cqc_findings(load_cqc(data_dir))
     rows += _use_of_resources_findings(load_use_of_resources(data_dir))
+    if national_path(data_dir).exists():
+        rows += national_findings(load_national(data_dir, registry), registry, dashboard, prose)
     return reconcile.frame(rows)
+
+
+# --- national comparators (OfLoG reference data) ------------------------------------
+
+#: The national file, kept as published (see data/reference/oflog_asc_data.md).
+NATIONAL_FILE = Path("reference") / "oflog_asc_data.csv"
+#: The council the papers are about.
+LEICESTERSHIRE = "E10000018"
+#: Plausible range of a value by the registry's unit; anything outside is rejected.
+VALUE_RANGES = {"percent": (0.0, 100.0), "rate": (0.0, 1.0), "score": (0.0, 24.0), "per_100k": (0.0, 100_000.0)}
+#: The benchmarking year each pack reports (2026: the latest year in the file).
+BENCHMARK_YEAR = {2019: "2017-18", 2021: "2019-20", 2024: "2022-23", 2026: "2022-23"}
+QUARTILE_METHODS = ("rank", "interpolated")
+
+NATIONAL_COLUMNS = [
+    Column("Financial year", pattern=r"\d{4}-\d{2}"),
+    Column("Local authority code", pattern=r"E\d{8}"),
+    Column("Local authority name"),
+    Column("Grouping"),
+    Column("Entity_Name"),
+    Column("Region"),
+    Column("Measure"),
+    Column("Code", pattern=r"ASC\d+"),
+    Column("Value", "float", nullable=True),
+    Column("MEDIAN", "float", nullable=True),
+    Column("MADs_from_median", "float", nullable=True),
+    Column("rank_order", nullable=True),
+]
+
+
+def national_path(data_dir=None) -> Path:
+    return resolve_data_dir(data_dir) / NATIONAL_FILE
+
+
+def load_national(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The OfLoG file as a tidy table: year, area_code, area_name,
+    council_type, region, code, measure (registry key), ascof, value,
+    published_median.
+
+    Rejects duplicate council/year/measure rows, codes the registry does not
+    map, and values outside the plausible range of the measure's unit.  A
+    blank value means not published (NaN).  Polarity comes from the registry;
+    the file's ``rank_order`` column is ignored.
+    """
+    registry = load_registry(data_dir) if registry is None else registry
+    path = national_path(data_dir)
+    raw = parse_frame(read_table(path), NATIONAL_COLUMNS, path,
+                      unique=["Financial year", "Local authority code", "Code"])
+    by_code = {r["national_code"]: r for _, r in registry.iterrows() if r.get("national_code")}
+    problems = []
+    for row, rec in raw.iterrows():
+        info = by_code.get(rec["Code"])
+        if info is None:
+            problems.append(Problem(column="Code", row=int(row), found=rec["Code"],
+                                    expected="a national code mapped in the measure registry (" + ", ".join(sorted(by_code)) + ")"))
+            continue
+        lo, hi = VALUE_RANGES.get(info["unit"], (-math.inf, math.inf))
+        if not _missing(rec["Value"]) and not (lo <= rec["Value"] <= hi):
+            problems.append(Problem(column="Value", row=int(row), found=str(rec["Value"]),
+                                    expected=f"a value from {lo:g} to {hi:g} for {rec['Code']} ({info['unit']})"))
+    if problems:
+        raise LoaderError(path, problems)
+    out = pd.DataFrame({
+        "year": raw["Financial year"], "area_code": raw["Local authority code"], "area_name": raw["Local authority name"],
+        "council_type": raw["Entity_Name"], "region": raw["Region"], "code": raw["Code"],
+        "measure": [by_code[c]["measure"] for c in raw["Code"]],
+        "ascof": [by_code[c]["ascof"] or "" for c in raw["Code"]],
+        "value": raw["Value"], "published_median": raw["MEDIAN"],
+    })
+    return out.sort_values(["measure", "year", "area_code"]).reset_index(drop=True)
+
+
+def national_measure(measure: str, registry: pd.DataFrame) -> pd.Series:
+    """The registry entry of a measure given by key (``reablement_no_ongoing``)
+    or by the national file's code (``ASC5``)."""
+    meta = measures(registry)
+    hit = meta[(meta["measure"] == measure) | (meta["national_code"] == measure)]
+    if hit.empty:
+        raise KeyError(f"unknown measure key {measure!r}; known national measures: "
+                       + ", ".join(f"{m} ({c})" for m, c in meta[meta['national_code'] != ''][['measure', 'national_code']].itertuples(index=False)))
+    row = hit.iloc[0]
+    if not row["national_code"]:
+        raise KeyError(f"measure {row['measure']!r} is not in the national reference data")
+    return row
+
+
+def _ranks(values: pd.Series, polarity: str) -> pd.Series:
+    """1 + the number of councils strictly better (ties share the best rank).
+    Without a polarity the highest value ranks first."""
+    return values.rank(method="min", ascending=(polarity == "lower")).astype(int)
+
+
+def _interpolated_quartile(value: float, values: pd.Series, polarity: str) -> int:
+    q1, q2, q3 = values.quantile([0.25, 0.5, 0.75], interpolation="linear")
+    if polarity == "lower":
+        return 1 if value <= q1 else 2 if value <= q2 else 3 if value <= q3 else 4
+    return 1 if value >= q3 else 2 if value >= q2 else 3 if value >= q1 else 4
+
+
+def national_table(national: pd.DataFrame, registry: pd.DataFrame, measure: str, year: str) -> pd.DataFrame:
+    """Every council with a value for one measure and year: rank (1 = best by
+    the registry's polarity; ties share the best rank), n, the quartile by
+    both methods and where they disagree, and the percentile
+    100 x (n - rank) / (n - 1)."""
+    info = national_measure(measure, registry)
+    sub = national[(national["measure"] == info["measure"]) & (national["year"] == year) & national["value"].notna()]
+    if sub.empty:
+        raise KeyError(f"no national values for {info['measure']} ({info['national_code']}) in {year!r}; "
+                       f"years: {', '.join(sorted(national[national['measure'] == info['measure']]['year'].unique()))}")
+    out = sub[["area_code", "area_name", "council_type", "region", "value"]].copy()
+    n = len(out)
+    out["rank"] = _ranks(out["value"], info["polarity"])
+    out["n"] = n
+    out["quartile_rank"] = [math.ceil(4 * r / n) for r in out["rank"]]
+    out["quartile_interpolated"] = [_interpolated_quartile(v, sub["value"], info["polarity"]) for v in out["value"]]
+    out["methods_disagree"] = out["quartile_rank"] != out["quartile_interpolated"]
+    out["percentile"] = [round(percentile_of_rank(r, n), 1) for r in out["rank"]]
+    out.insert(0, "year", year)
+    out.insert(0, "measure", info["measure"])
+    return out.sort_values(["rank", "area_name"]).reset_index(drop=True)
+
+
+def national_position(measure: str, year: str, area: str = LEICESTERSHIRE, *, method: str = "rank",
+                      national: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
+                      data_dir=None) -> dict:
+    """One council's position for one measure and year: ``value``, ``rank``,
+    ``n``, ``quartile``, ``median``, ``percentile`` and the ``method``.
+
+    ``measure`` is a registry key or the national code (ASC1..ASC7); ``year``
+    is written as in the file (``2019-20``).  Ranking: 1 is best by the
+    registry's polarity; ties share the best rank (1 + the number of councils
+    strictly better); ``n`` counts the councils with a value; with
+    ``method="rank"`` the quartile is ceil(4 x rank / n), 1 = top; with
+    ``method="interpolated"`` it is found from the linearly interpolated 25th,
+    50th and 75th percentiles of the values.  Both quartiles are returned
+    (``quartile_rank``, ``quartile_interpolated``).  Loads the reference file
+    when ``national`` is not given.
+    """
+    if method not in QUARTILE_METHODS:
+        raise ValueError(f"unknown quartile method {method!r}; choose from {', '.join(QUARTILE_METHODS)}")
+    registry = load_registry(data_dir) if registry is None else registry
+    national = load_national(data_dir, registry) if national is None else national
+    info = national_measure(measure, registry)
+    table = national_table(national, registry, info["measure"], year)
+    rows = national[(national["measure"] == info["measure"]) & (national["year"] == year) & (national["area_code"] == area)]
+    if rows.empty:
+        raise KeyError(f"area {area!r} has no row for {info['measure']} in {year}")
+    mine = table[table["area_code"] == area]
+    base = {"measure": info["measure"], "code": info["national_code"], "year": year, "area": area,
+            "area_name": rows["area_name"].iloc[0], "polarity": info["polarity"], "method": method,
+            "n": len(table), "median": float(table["value"].median())}
+    if mine.empty:  # blank: not published for this council
+        return {**base, "value": float("nan"), "rank": None, "quartile": None, "percentile": float("nan"),
+                "quartile_rank": None, "quartile_interpolated": None}
+    r = mine.iloc[0]
+    q = {"rank": int(r["quartile_rank"]), "interpolated": int(r["quartile_interpolated"])}
+    return {**base, "value": float(r["value"]), "rank": int(r["rank"]), "quartile": q[method],
+            "percentile": float(r["percentile"]), "quartile_rank": q["rank"], "quartile_interpolated": q["interpolated"]}
+
+
+def group_medians(national: pd.DataFrame, registry: pd.DataFrame, measure: str, year: str,
+                  area: str = LEICESTERSHIRE) -> pd.DataFrame:
+    """The council against the medians of England, its council type (for
+    Leicestershire: counties) and its region (East Midlands), with its rank
+    within each group (1 = best by polarity)."""
+    table = national_table(national, registry, measure, year)
+    me = national[(national["area_code"] == area)].iloc[0]
+    mine = table[table["area_code"] == area]
+    value = float(mine["value"].iloc[0]) if len(mine) else float("nan")
+    polarity = national_measure(measure, registry)["polarity"]
+    rows = []
+    for group, sel in (("England", table), (f"council type: {me['council_type']}", table[table["council_type"] == me["council_type"]]),
+                       (f"region: {me['region']}", table[table["region"] == me["region"]])):
+        ranks = _ranks(sel["value"], polarity)
+        own = ranks[sel["area_code"] == area]
+        rows.append({"measure": table["measure"].iloc[0], "year": year, "group": group, "n": len(sel),
+                     "median": float(sel["value"].median()), "council": value,
+                     "difference": round(value - float(sel["value"].median()), 6),
+                     "rank_in_group": int(own.iloc[0]) if len(own) else None})
+    return pd.DataFrame(rows)
+
+
+def quartile_bounds(table: pd.DataFrame, polarity: str) -> dict:
+    """Where the quartiles of a :func:`national_table` start: for the rank
+    method the value of the last council in quartiles 1-3, for the
+    interpolated method the 75th, 50th and 25th percentiles (reversed when
+    lower is better)."""
+    ordered = table.sort_values("rank")
+    last = [ordered[ordered["quartile_rank"] == q]["value"].iloc[-1] for q in (1, 2, 3)
+            if (ordered["quartile_rank"] == q).any()]
+    qs = list(table["value"].quantile([0.75, 0.5, 0.25] if polarity != "lower" else [0.25, 0.5, 0.75]))
+    return {"rank": [float(v) for v in last], "interpolated": [float(v) for v in qs]}
+
+
+def rank_history(national: pd.DataFrame, registry: pd.DataFrame, area: str = LEICESTERSHIRE) -> pd.DataFrame:
+    """The council's position for every national measure and year."""
+    rows = []
+    for (measure, year), _ in national.groupby(["measure", "year"]):
+        pos = national_position(measure, year, area, national=national, registry=registry)
+        rows.append({k: pos[k] for k in ("measure", "code", "year", "value", "median", "rank", "n", "quartile",
+                                         "quartile_interpolated", "percentile", "method")})
+    return pd.DataFrame(rows).sort_values(["year", "measure"]).reset_index(drop=True)
+
+
+def national_findings(national: pd.DataFrame, registry: pd.DataFrame, dashboard: pd.DataFrame,
+                      prose: pd.DataFrame, area: str = LEICESTERSHIRE) -> list[dict]:
+    """The papers' quartile statements, top-quartile thresholds and
+    Leicestershire values checked against the national file.  A quartile that
+    differs from the computed one (rank method) is a ``review`` finding giving
+    the method, rank and n."""
+    rows = []
+    covered = set(national["measure"])
+    years = set(national["year"])
+    for _, q in quartiles(dashboard, prose).iterrows():
+        if q["measure"] not in covered or q["period"] not in years:
+            continue
+        pos = national_position(q["measure"], q["period"], area, national=national, registry=registry)
+        if pos["rank"] is None:
+            continue
+        kind = "ok" if pos["quartile"] == q["quartile"] else "review"
+        detail = (f"method rank: rank {pos['rank']} of {pos['n']}, quartile ceil(4 x {pos['rank']} / {pos['n']}) = {pos['quartile']}; "
+                  f"interpolated-percentile method: quartile {pos['quartile_interpolated']}; published '{q['value']}' ({q['origin']})")
+        rows.append(reconcile.finding(DOMAIN, "national_quartile", f"{q['measure']} {q['period']}: published quartile against the national ranking",
+                                      q["quartile"], pos["quartile"], q["source"], q["lines"], kind=kind, unit="", detail=detail))
+    thresholds = prose[(prose["statistic"] == "top_quartile_threshold") & prose["measure"].isin(covered) & prose["period"].isin(years)]
+    for _, t in thresholds.iterrows():
+        info = national_measure(t["measure"], registry)
+        table = national_table(national, registry, t["measure"], t["period"])
+        bound = quartile_bounds(table, info["polarity"])
+        computed = bound["rank"][0]
+        rounded = reconcile.round_half_away(computed, reconcile.decimals_of(t["printed"]))
+        kind = "ok" if rounded == t["number"] else "review"
+        rows.append(reconcile.finding(DOMAIN, "national_threshold", f"{t['measure']} {t['period']}: stated top-quartile threshold",
+                                      t["number"], computed, t["source"], t["lines"], kind=kind, unit="percent",
+                                      detail=f"method rank: the last of the top quartile (rank <= n/4 of {len(table)}) has {computed:g}; "
+                                             f"interpolated 75th percentile {bound['interpolated'][0]:g}"))
+    mine = national[(national["area_code"] == area) & national["value"].notna()].set_index(["measure", "year"])["value"]
+    vals = dashboard[(dashboard["part"] == "value") & dashboard["field"].isin(["previous"]) & dashboard["number"].notna()
+                     & ~dashboard["ytd"]]
+    for _, c in vals.iterrows():
+        if (c["measure"], c["period"]) not in mine.index:
+            continue
+        ref = float(mine[(c["measure"], c["period"])])
+        rounded = reconcile.round_half_away(ref, reconcile.decimals_of(c["printed"]))
+        kind = "ok" if abs(ref - c["number"]) < 1e-9 else ("rounding" if rounded == c["number"] else "mismatch")
+        rows.append(reconcile.finding(DOMAIN, "national_value", f"{c['measure']} {c['period']}: dashboard value against the national file",
+                                      c["number"], ref, c["source"], c["lines"], kind=kind, unit="percent",
+                                      detail=f"national file value {ref:g} ({NATIONAL_FILE.as_posix()})"))
+    return rows
+
+
+def national_years(national: pd.DataFrame, up_to: str) -> dict[str, str]:
+    """For each national measure, the latest year up to ``up_to`` with values
+    (the carers' survey measures are biennial)."""
+    out = {}
+    for measure, g in national[national["value"].notna()].groupby("measure"):
+        years = sorted(y for y in g["year"].unique() if y <= up_to)
+        if years:
+            out[measure] = years[-1]
+    return out
+
+
+def national_summary(national: pd.DataFrame, registry: pd.DataFrame, up_to: str,
+                     area: str = LEICESTERSHIRE) -> pd.DataFrame:
+    """The council's position on every national measure in its latest year up
+    to ``up_to``, by both quartile methods, with the England, council-type and
+    regional medians."""
+    rows = []
+    for measure, year in national_years(national, up_to).items():
+        pos = national_position(measure, year, area, national=national, registry=registry)
+        med = group_medians(national, registry, measure, year, area).set_index("group")["median"]
+        rows.append({"measure": measure, "code": pos["code"], "year": year, "polarity": pos["polarity"],
+                     "value": pos["value"], "rank": pos["rank"], "n": pos["n"], "percentile": pos["percentile"],
+                     "quartile (rank method)": pos["quartile_rank"],
+                     "quartile (interpolated method)": pos["quartile_interpolated"],
+                     "England median": med.iloc[0], "type median": med.iloc[1], "region median": med.iloc[2]})
+    return pd.DataFrame(rows)
+
+
+def method_disagreements(national: pd.DataFrame, registry: pd.DataFrame, years: dict[str, str]) -> pd.DataFrame:
+    """Councils whose quartile differs between the rank and the interpolated
+    methods, for the given measure -> year."""
+    parts = [national_table(national, registry, m, y) for m, y in years.items()]
+    both = pd.concat(parts, ignore_index=True)
+    return both[both["methods_disagree"]][["measure", "year", "area_name", "value", "rank", "n", "quartile_rank",
+                                           "quartile_interpolated"]].reset_index(drop=True)
