@@ -1,0 +1,386 @@
+"""Performance dashboards: loaders, registry, position against target, RAG,
+ratios, direction of travel, quartiles and use-of-resources ranks."""
+import math
+import shutil
+
+import pandas as pd
+import pytest
+
+from toolkit import performance as perf
+from toolkit import reconcile, sources
+from toolkit.errors import LoaderError
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return perf.load_registry()
+
+
+@pytest.fixture(scope="module")
+def dashboard(registry):
+    return perf.load_dashboard(registry=registry)
+
+
+@pytest.fixture(scope="module")
+def prose(registry):
+    return perf.load_prose(registry=registry)
+
+
+@pytest.fixture(scope="module")
+def found():
+    return perf.findings()
+
+
+def one(found, check, description):
+    rows = found[(found["check"] == check) & (found["description"] == description)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+# --- loading -------------------------------------------------------------------
+
+def test_every_dashboard_row_of_the_three_editions_loads(dashboard):
+    per_edition = dashboard.groupby("edition")["measure"].nunique().to_dict()
+    assert per_edition == {2019: 30, 2021: 30, 2024: 31}
+    assert len(dashboard) == 584
+
+
+def test_values_are_split_from_their_text(dashboard):
+    def cell(ed, measure, column, part="value"):
+        sel = dashboard[(dashboard["edition"] == ed) & (dashboard["measure"] == measure)
+                        & (dashboard["column"] == column) & (dashboard["part"] == part)]
+        return sel.iloc[0]
+    target = cell(2019, "admissions_18_64", "2018-19 Milestone")
+    assert (target["operator"], target["number"], target["printed"]) == ("<", 8.1, "<8.1")
+    assert cell(2019, "admissions_18_64", "2018-19 Milestone", "count")["number"] == 33
+    assert cell(2019, "seq_prevent", "2018-19 Milestone", "low")["number"] == 56
+    assert cell(2019, "seq_prevent", "2018-19 Milestone", "high")["number"] == 61
+    assert cell(2021, "library_issues", "2019/20 Performance")["number"] == 1_373_000
+    assert cell(2021, "library_issues", "2019/20 Performance")["printed"] == "1,373.0k"
+    tbc = cell(2019, "heritage_visits", "2020-21 Target")
+    assert pd.isna(tbc["number"]) and tbc["printed"] == "TBC"
+    survey = cell(2021, "info_users", "2020/21 Performance")
+    assert pd.isna(survey["number"]) and survey["printed"].startswith("Survey not to be undertaken")
+    assert cell(2019, "ld_employment", "17/18", "numerator")["number"] == 200
+    assert cell(2019, "ld_employment", "17/18", "denominator")["number"] == 1500
+
+
+def test_the_2024_rating_column_holds_the_comparator(dashboard):
+    rating = dashboard[(dashboard["edition"] == 2024) & (dashboard["column"] == "Rating") & (dashboard["part"] == "value")]
+    fields = dict(zip(rating["measure"], rating["field"]))
+    assert fields["dp_users"] == "national_average"
+    assert fields["heritage_visits"] == "target"
+    assert fields["lals_success"] == "target"
+    nat = rating[rating["measure"] == "dp_users"].iloc[0]
+    assert (nat["number"], nat["period"]) == (26.2, "2022-23")
+
+
+def test_2019_community_rows_print_last_year_in_the_milestone_column(dashboard):
+    row = dashboard[(dashboard["edition"] == 2019) & (dashboard["measure"] == "community_issues")
+                    & (dashboard["column"] == "2018-19 Milestone")].iloc[0]
+    assert (row["field"], row["period"], row["number"]) == ("previous", "2017-18", 250_500)
+
+
+def test_measures_in_two_or_more_editions_have_one_key_and_a_history(registry, dashboard):
+    table = perf.measures(registry)
+    multi = table[table["editions"].str.contains(",")]
+    assert len(multi) == 31
+    hist = perf.history(dashboard)
+    for measure in multi["measure"]:
+        if measure.startswith("library_spend"):
+            continue
+        assert len(hist[hist["measure"] == measure]) >= 2, measure
+    ld = hist[(hist["measure"] == "ld_employment") & (hist["basis"] == "year")]
+    assert ld[["period", "value"]].values.tolist() == [["2017-18", 11.2], ["2019-20", 11.2], ["2022-23", 9.1]]
+
+
+def test_ascof_renumbering_maps_to_one_key(registry):
+    codes = registry[registry["measure"] == "contact_users"].set_index("edition")["code"].to_dict()
+    assert codes == {2019: "ASCOF 1I pt 1", 2021: "ASCOF 1I pt 1", 2024: "ASCOF 11 part 1"}
+    dp = registry[registry["measure"] == "dp_users"].set_index("edition")["code"].to_dict()
+    assert dp[2019] == "ASCOF 1C pt 2a" and dp[2024] == "ASCOF 1C pt 2A"
+
+
+def test_provenance_of_performance_tables():
+    if sources.seeds_dir() is None:
+        pytest.skip("source papers not present")
+    failures = [f for f in sources.check_provenance() if f.startswith("performance_")]
+    assert failures == []
+
+
+# --- position against target -----------------------------------------------------
+
+def test_position_thresholds():
+    assert perf.position(55.0, "band", "percent", low=56.0, high=61.0) == ("misses narrowly", 1.0)
+    assert perf.position(14.4, "band", "percent", low=6.0, high=11.0) == ("misses significantly", 3.4)
+    assert perf.position(11.0, "higher", "percent", ">", 11.0) == ("misses narrowly", 0.0)
+    assert perf.position(11.0, "higher", "percent", "", 11.0) == ("meets", 0.0)
+    assert perf.position(628.5, "lower", "per_100k", "<", 624.1) == ("misses narrowly", 0.705015)
+    assert perf.position(700.0, "lower", "per_100k", "<", 624.1)[0] == "misses significantly"
+    assert perf.position(float("nan"), "higher", "percent", "", 72.0) == ("no data", pytest.approx(math.nan, nan_ok=True))
+    assert perf.position(5.0, "none", "count")[0] == "no target"
+
+
+def test_unparseable_operator_is_an_error():
+    with pytest.raises(ValueError, match="cannot parse target operator '≈'"):
+        perf.position(5.0, "higher", "percent", "≈", 4.0)
+
+
+def test_dashboard_table_2021(dashboard, registry):
+    t = perf.dashboard_table(dashboard, registry, 2021).set_index("measure")
+    assert t.loc["ld_accommodation", ["rag", "position", "gap", "rule_rag"]].tolist() == ["A", "misses significantly", 2.3, "R"]
+    assert t.loc["reablement_no_ongoing", ["rag", "rule_rag", "quartile_number"]].tolist() == ["R", "R", 1.0]
+    assert t.loc["heritage_visits", "travel"] == "worsened"
+
+
+def test_pro_rata_target_for_in_year_counts(dashboard, registry):
+    t = perf.dashboard_table(dashboard, registry, 2019).set_index("measure")
+    row = t.loc["library_visits"]
+    assert row["target_compared"] == pytest.approx(970_000 * 8 / 12)
+    assert (row["position"], row["rule_rag"], row["rag"]) == ("misses narrowly", "A", "R")
+
+
+# --- findings --------------------------------------------------------------------
+
+def test_findings_are_registered():
+    assert reconcile.DOMAINS["performance"] == "toolkit.performance:findings"
+    everything = reconcile.collect(domains=["performance"])
+    assert set(everything["domain"]) == {"performance"}
+    assert list(everything.columns) == reconcile.COLUMNS
+
+
+def test_recomputed_ratio_mismatch_safeguarding_2017_18(found):
+    row = one(found, "ratio", "safeguarding_outcomes 2017-18: dashboard percentage against its numerator and denominator")
+    assert (row["published"], row["computed"], row["kind"]) == (97.9, 94.8849, "mismatch")
+    assert (row["source"], row["lines"]) == ("002_5b95b27d885825d4.txt", "1942")
+
+
+def test_recomputed_ratio_ok_home_91_days_2017_18(found):
+    row = one(found, "ratio", "home_91_days 2017-18: dashboard percentage against its numerator and denominator")
+    assert (row["published"], row["computed"], row["kind"]) == (86.1, 86.116, "ok")
+
+
+def test_recomputed_ratio_rounded_counts(found):
+    row = one(found, "ratio", "ld_employment 2017-18: dashboard percentage against its numerator and denominator")
+    assert (row["published"], row["computed"], row["kind"]) == (11.2, 13.3333, "rounding")
+
+
+def test_swapped_numerator_and_denominator_2024(found):
+    row = one(found, "ratio", "reablement_no_ongoing 2023-24: dashboard percentage against the prose numerator and denominator")
+    assert (row["published"], row["computed"], row["kind"]) == (89.6, 111.6604, "mismatch")
+    assert "swapped" in row["detail"]
+
+
+def test_annual_reviews_dashboard_against_prose_counts(found):
+    a = one(found, "ratio", "annual_reviews 2022-23: dashboard percentage against the prose numerator and denominator")
+    assert (a["published"], a["computed"], a["kind"]) == (76.4, 76.2694, "mismatch")
+    b = one(found, "ratio", "annual_reviews 2023-24: dashboard percentage against the prose numerator and denominator")
+    assert (b["published"], b["computed"], b["kind"]) == (73.7, 73.8069, "mismatch")
+    c = one(found, "ratio", "annual_reviews 2022-23: prose percentage against the prose numerator and denominator")
+    assert (c["published"], c["computed"], c["kind"]) == (76.3, 76.2694, "ok")
+
+
+def test_rag_comparisons(found):
+    acc = one(found, "rag_rule", "2021 ld_accommodation: published RAG against the position rule")
+    assert (acc["published"], acc["computed"], acc["kind"]) == ("A", "R", "review")
+    emp = one(found, "rag_rule", "2021 ld_employment: published RAG against the position rule")
+    assert (emp["published"], emp["computed"], emp["kind"]) == ("G", "A", "review")
+    adm = one(found, "rag_rule", "2019 admissions_65: published RAG against the position rule")
+    assert (adm["published"], adm["computed"], adm["kind"]) == ("A", "A", "ok")
+    rag = found[found["check"] == "rag_rule"]
+    assert len(rag) == 38
+    assert sorted(rag[rag["kind"] == "review"]["description"].str.split(":").str[0]) == [
+        "2019 library_visits", "2019 volunteer_hours", "2021 ld_accommodation", "2021 ld_employment",
+        "2021 sds_carers", "2021 sds_users", "2021 seq_meet"]
+
+
+def test_prose_against_dashboard(found):
+    ld = one(found, "prose_vs_dashboard", "ld_accommodation 2023-24: prose leicestershire against the dashboard")
+    assert (ld["published"], ld["computed"], ld["kind"]) == (83.8, 85.8, "mismatch")
+    lals = one(found, "prose_vs_dashboard", "lals_success 2019-20: prose leicestershire against the dashboard")
+    assert (lals["published"], lals["computed"], lals["kind"]) == (98.0, 96.0, "mismatch")
+
+
+def test_stated_changes(found):
+    visits = one(found, "change_percent", "library_visits 2023-24: stated percentage change")
+    assert (visits["published"], visits["computed"], visits["kind"]) == (16.0, 18.4046, "mismatch")
+    adm = one(found, "change_percent", "admissions_65 2023-24: stated percentage change")
+    assert (adm["published"], adm["computed"], adm["kind"]) == (-7.0, -7.5243, "rounding")
+
+
+def test_sequel_totals(found):
+    row = one(found, "sequels_total", "2019 2017-18: the four sequel shares add up to 100")
+    assert (row["published"], row["computed"], row["kind"]) == (100.0, 101.0, "rounding")
+
+
+def test_progress_arrow_review(found):
+    row = one(found, "progress_arrow", "2024 seq_delay: published progress arrow against the change")
+    assert (row["published"], row["computed"], row["kind"]) == ("improved", "worsened", "review")
+
+
+def test_quartiles_and_movements(dashboard, prose):
+    q = perf.quartile_movements(perf.quartiles(dashboard, prose))
+    reab = q[q["measure"] == "reablement_no_ongoing"][["period", "quartile", "movement"]].fillna(0).values.tolist()
+    assert reab == [["2017-18", 2.0, 0.0], ["2019-20", 1.0, -1.0], ["2022-23", 1.0, 0.0]]
+
+
+def test_use_of_resources_percentiles(found):
+    t = perf.use_of_resources_table(perf.load_use_of_resources()).set_index("metric")
+    assert t.loc["spend_per_younger_adult", ["rank", "councils", "percentile", "quartile"]].tolist() == [141, 153, 7.9, 4]
+    assert t.loc["nhs_income_share", ["percentile", "quartile"]].tolist() == [77.0, 1]
+    assert t.loc["spend_per_adult", "difference_percent"] == -20.96
+    assert perf.percentile_of_rank(1, 153) == 100.0 and perf.percentile_of_rank(153, 153) == 0.0
+    claim = one(found, "uor_rank_claim", "nhs_income_share: quartile")
+    assert (claim["published"], claim["computed"], claim["kind"]) == (1.0, 1, "ok")
+
+
+def test_cqc_shares_add_up(found):
+    row = one(found, "cqc_shares_total", "2019 Leicestershire all providers: rating shares add up to 100")
+    assert (row["computed"], row["kind"]) == (100.0, "ok")
+
+
+# --- bad input -------------------------------------------------------------------
+
+@pytest.fixture
+def data_copy(tmp_path):
+    shutil.copytree(sources.resolve_data_dir(None), tmp_path / "data")
+    return tmp_path / "data"
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_unknown_measure_key_in_the_dashboard(data_copy):
+    _edit(data_copy / "published" / "performance_dashboard.csv", "2019,seq_prevent,Aim", "2019,seq_prevnt,Aim")
+    with pytest.raises(LoaderError) as err:
+        perf.load_dashboard(data_copy)
+    msg = str(err.value)
+    assert "performance_dashboard.csv" in msg and "row 2" in msg and "column 'measure'" in msg
+    assert "unknown measure key" in msg and "'seq_prevnt'" in msg
+
+
+def test_unknown_measure_key_asked_for(registry):
+    with pytest.raises(KeyError, match="unknown measure key 'ld_employ'"):
+        perf.check_measure("ld_employ", registry)
+
+
+def test_unparseable_target_operator_in_the_dashboard(data_copy):
+    _edit(data_copy / "published" / "performance_dashboard.csv",
+          "2019,admissions_18_64,2018-19 Milestone,value,<,", "2019,admissions_18_64,2018-19 Milestone,value,=<,")
+    with pytest.raises(LoaderError) as err:
+        perf.load_dashboard(data_copy)
+    msg = str(err.value)
+    assert "column 'operator'" in msg and "expected a target operator" in msg and "found '=<'" in msg
+
+
+def test_unit_mismatch_across_editions_in_the_registry(data_copy):
+    _edit(data_copy / "mappings" / "performance_measures.csv",
+          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,,higher,percent",
+          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,,higher,count")
+    with pytest.raises(LoaderError) as err:
+        perf.load_registry(data_copy)
+    msg = str(err.value)
+    assert "performance_measures.csv" in msg and "column 'unit'" in msg and "unit mismatch across editions" in msg
+
+
+def test_unit_mismatch_across_editions_in_the_dashboard(data_copy):
+    _edit(data_copy / "published" / "performance_dashboard.csv",
+          "2021,ld_employment,2020/21 Performance,value,,11.0,percent", "2021,ld_employment,2020/21 Performance,value,,11.0,rate")
+    with pytest.raises(LoaderError) as err:
+        perf.load_dashboard(data_copy)
+    msg = str(err.value)
+    assert "column 'unit'" in msg and "unit mismatch" in msg and "found 'rate'" in msg
+
+
+# --- national comparators (issue 10) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def national(registry):
+    return perf.load_national(registry=registry)
+
+
+def test_national_file_loads_tidy(national):
+    assert len(national) == 6376
+    assert list(national.columns) == ["year", "area_code", "area_name", "council_type", "region", "code", "measure",
+                                      "ascof", "value", "published_median"]
+    assert national["value"].isna().sum() == 298
+    leics = national[(national["area_code"] == "E10000018") & (national["code"] == "ASC5")]
+    assert (leics["council_type"].iloc[0], leics["region"].iloc[0], leics["measure"].iloc[0], leics["ascof"].iloc[0]) == (
+        "Counties", "East Midlands", "reablement_no_ongoing", "2D")
+
+
+def test_computed_medians_match_the_published_median(national):
+    for (measure, year), g in national.groupby(["measure", "year"]):
+        assert g["value"].median() == pytest.approx(g["published_median"].dropna().iloc[0]), (measure, year)
+
+
+def test_national_position_pins(national, registry):
+    pos = perf.national_position("ASC5", "2019-20", national=national, registry=registry)
+    assert {k: pos[k] for k in ("value", "rank", "n", "quartile", "median", "percentile", "method")} == {
+        "value": 87.5, "rank": 34, "n": 150, "quartile": 1, "median": 78.25, "percentile": 77.9, "method": "rank"}
+    pos = perf.national_position("info_users", "2022-23", national=national, registry=registry)
+    assert (pos["value"], pos["rank"], pos["n"], pos["quartile"], pos["median"]) == (61.8, 128, 149, 4, 67.5)
+    # lower is better: workforce turnover
+    pos = perf.national_position("ASC7", "2022-23", national=national, registry=registry)
+    assert (pos["rank"], pos["n"], pos["quartile"], pos["polarity"]) == (125, 151, 4, "lower")
+    # blank: not published for Leicestershire
+    pos = perf.national_position("workforce_turnover", "2018-19", national=national, registry=registry)
+    assert (pos["rank"], pos["n"], pos["quartile"]) == (None, 115, None) and math.isnan(pos["value"])
+
+
+def test_ties_share_the_best_rank_and_methods_disagree(national, registry):
+    table = perf.national_table(national, registry, "ASC5", "2019-20")
+    tied = table[table["value"] == 86.5]
+    assert sorted(tied["area_name"]) == ["Rutland", "Sunderland", "Westminster"]
+    assert set(tied["rank"]) == {38} and set(tied["quartile_rank"]) == {2} and set(tied["quartile_interpolated"]) == {1}
+    assert tied["methods_disagree"].all()
+    pos = perf.national_position("ASC5", "2019-20", "E06000017", method="interpolated", national=national, registry=registry)
+    assert (pos["area_name"], pos["rank"], pos["quartile"], pos["quartile_rank"], pos["method"]) == (
+        "Rutland", 38, 1, 2, "interpolated")
+
+
+def test_group_medians(national, registry):
+    g = perf.group_medians(national, registry, "ASC3", "2022-23").set_index("group")
+    assert g.loc["England", ["n", "median", "council", "rank_in_group"]].tolist() == [149, 67.5, 61.8, 128]
+    assert g.loc["council type: Counties", "rank_in_group"] == 23
+    assert g.loc["region: East Midlands", "rank_in_group"] == 9
+
+
+def test_quartile_claims_confirmed(found):
+    q = found[found["check"] == "national_quartile"]
+    assert len(q) == 8 and set(q["kind"]) == {"ok"}
+    row = one(found, "national_quartile", "info_carers 2016-17: published quartile against the national ranking")
+    assert (row["published"], row["computed"]) == (3.0, 3)
+    assert "rank 84 of 151" in row["detail"]
+    thr = one(found, "national_threshold", "reablement_no_ongoing 2017-18: stated top-quartile threshold")
+    assert (thr["published"], thr["computed"], thr["kind"]) == (86.0, 85.8, "ok")
+    val = one(found, "national_value", "info_carers 2016-17: dashboard value against the national file")
+    assert (val["published"], val["computed"], val["kind"]) == (64.0, 63.5, "rounding")
+
+
+def test_national_bad_input(data_copy, registry):
+    path = data_copy / "reference" / "oflog_asc_data.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    with pytest.raises(LoaderError) as err:
+        perf.load_national(data_copy, registry)
+    assert f"row {len(lines) + 1}" in str(err.value) and "a unique key (same as row 2)" in str(err.value)
+    path.write_text("".join(lines).replace(
+        "2016-17,E06000005,Darlington,LA_Raw,Unitary Authorities,North East,\"Outcome, ASC Carer Quality of Life\",ASC1,7.6",
+        "2016-17,E06000005,Darlington,LA_Raw,Unitary Authorities,North East,\"Outcome, ASC Carer Quality of Life\",ASC1,76"),
+        encoding="utf-8")
+    with pytest.raises(LoaderError) as err:
+        perf.load_national(data_copy, registry)
+    assert "row 2" in str(err.value) and "column 'Value'" in str(err.value) and "from 0 to 24 for ASC1" in str(err.value)
+
+
+def test_national_unknown_measure_and_method(national, registry):
+    with pytest.raises(KeyError, match="unknown measure key 'ASC9'"):
+        perf.national_position("ASC9", "2019-20", national=national, registry=registry)
+    with pytest.raises(KeyError, match="not in the national reference data"):
+        perf.national_position("dp_users", "2019-20", national=national, registry=registry)
+    with pytest.raises(ValueError, match="unknown quartile method"):
+        perf.national_position("ASC5", "2019-20", method="mean", national=national, registry=registry)
