@@ -349,3 +349,15 @@ def test_calculator_moves_with_pay_and_rejects_bad_input():
         h.calculator(h.CalculatorInputs(pay_rate=-0.5), cal)
     with pytest.raises(h.HomecareInputError, match="unknown band 'suburban'"):
         h.calculator(h.CalculatorInputs(travel_minutes={"suburban": 3}), cal)
+
+
+def test_explorer_shows_the_urban_price_and_follows_the_pay_slider():
+    from toolkit.widgets import homecare_explorer
+
+    box = homecare_explorer()
+    assert "Urban: £18.75" in box.summary.value
+    assert all(c.description for c in box.controls.values())
+    box.controls["pay_rate"].value = 12.21
+    assert "Urban: £24.64" in box.summary.value
+    box.controls["visit_minutes"].value = 5.0
+    assert "Urban: £" in box.summary.value
