@@ -852,3 +852,52 @@ def calculator_summary(table: pd.DataFrame) -> str:
     """One line of text a person (or a browser test) reads: the urban price first."""
     parts = [f"{r.band.capitalize()}: £{r.price_gbp:.2f}" for r in table.itertuples()]
     return " | ".join(parts)
+
+
+# --- views for the notebook (selection and reshaping only) ------------------------------
+
+def zone_table(zones: pd.DataFrame) -> pd.DataFrame:
+    """One row per zone: its type and the towns the paper names in it."""
+    rows = []
+    for zone, grp in zones.groupby("zone", sort=False):
+        towns = grp[grp["item"] == "town"]["value"].tolist()
+        rows.append({"zone_type": grp["zone_type"].iloc[0], "zone": zone, "towns": ", ".join(towns),
+                     "lines": ";".join(dict.fromkeys(grp["lines"]))})
+    return pd.DataFrame(rows)
+
+
+def build_up_wide(bands: list[Band], assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Components (rows, in model order) x bands (columns), £ per contact hour."""
+    long = build_up_table(bands, assumptions)
+    wide = long.pivot(index="component", columns="band", values="gbp")
+    return wide.loc[list(COMPONENTS), [b.name for b in bands]]
+
+
+def years_up_to(frame: pd.DataFrame, last_year: str, column: str = "financial_year") -> pd.DataFrame:
+    """Rows whose financial year is no later than ``last_year`` ("2026-27")."""
+    if frame.empty or last_year not in set(frame[column]) and last_year > frame[column].max():
+        raise HomecareInputError(f"no wage rates for {last_year}; the table runs to {frame[column].max()}")
+    return frame[frame[column] <= last_year].reset_index(drop=True)
+
+
+def uprated_wide(uprated: pd.DataFrame) -> pd.DataFrame:
+    """Uprated prices with one row per wage measure and year, one column per band."""
+    wide = uprated.pivot_table(index=["wage_measure", "financial_year", "pay_rate"], columns="band",
+                               values="price_gbp").reset_index()
+    wide.columns.name = None
+    return wide[["wage_measure", "financial_year", "pay_rate", *BANDS]]
+
+
+def known_at(frame: pd.DataFrame, meeting_date: str) -> pd.DataFrame:
+    """Rows whose source paper was published at or before the meeting."""
+    keep = frame["source"].map(lambda s: sources.SOURCES.get(s, "9999-12-31") <= str(meeting_date))
+    return frame[keep].reset_index(drop=True)
+
+
+def budget_across_editions(lines: pd.DataFrame, meeting_date: str) -> pd.DataFrame:
+    """The Home Care net budget in each MTFS edition up to the meeting."""
+    sel = known_at(lines, meeting_date)
+    sel = sel[sel["column"].isin(["previous_net", "net"])]
+    out = sel.pivot(index="edition", columns="column", values="value").reset_index()
+    out = out.rename(columns={"previous_net": "previous_year_net_gbp", "net": "budget_year_net_gbp"})
+    return out[["edition", "previous_year_net_gbp", "budget_year_net_gbp"]]

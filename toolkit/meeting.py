@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -39,9 +39,19 @@ class OverviewOptions(Strict):
     """The overview notebook has no options of its own."""
 
 
+class HomeCareOptions(Strict):
+    """Home care: prices, the cost-of-care model, procurement timelines."""
+
+    uprate_to: str = Field(pattern=r"^\d{4}-\d{2}$",
+                           description="the last financial year (e.g. 2026-27) whose wage rates the uprated prices show")
+    timeline_programme: Literal["home_care", "dementia"] = Field(
+        description="the procurement whose timeline the Gantt chart shows")
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
+    "home_care": HomeCareOptions,
 }
 
 
