@@ -873,10 +873,11 @@ def build_up_wide(bands: list[Band], assumptions: Assumptions | None = None) -> 
     return wide.loc[list(COMPONENTS), [b.name for b in bands]]
 
 
-def years_up_to(frame: pd.DataFrame, last_year: str, column: str = "financial_year") -> pd.DataFrame:
-    """Rows whose financial year is no later than ``last_year`` ("2026-27")."""
-    if frame.empty or last_year not in set(frame[column]) and last_year > frame[column].max():
-        raise HomecareInputError(f"no wage rates for {last_year}; the table runs to {frame[column].max()}")
+def years_up_to(frame: pd.DataFrame, last_year: str, column: str = "financial_year", strict: bool = True) -> pd.DataFrame:
+    """Rows whose financial year is no later than ``last_year`` ("2026-27").
+    With ``strict``, the table must reach ``last_year``."""
+    if strict and (frame.empty or last_year > frame[column].max()):
+        raise HomecareInputError(f"no rows for {last_year}; the table runs to {frame[column].max()}")
     return frame[frame[column] <= last_year].reset_index(drop=True)
 
 
@@ -901,3 +902,15 @@ def budget_across_editions(lines: pd.DataFrame, meeting_date: str) -> pd.DataFra
     out = sel.pivot(index="edition", columns="column", values="value").reset_index()
     out = out.rename(columns={"previous_net": "previous_year_net_gbp", "net": "budget_year_net_gbp"})
     return out[["edition", "previous_year_net_gbp", "budget_year_net_gbp"]]
+
+
+def gantt_rows(tl: pd.DataFrame, months_before: int = 18, months_after: int = 3) -> pd.DataFrame:
+    """The rows of a timeline worth a Gantt chart: every milestone, and the
+    events from ``months_before`` the first milestone to ``months_after`` the last."""
+    ms = tl[tl["kind"] == "milestone"]
+    if ms.empty:
+        return tl
+    lo = ms["start"].min() - pd.DateOffset(months=months_before)
+    hi = ms["end"].max() + pd.DateOffset(months=months_after)
+    keep = (tl["kind"] == "milestone") | ((tl["start"] >= lo) & (tl["end"] <= hi))
+    return tl[keep].reset_index(drop=True)
