@@ -361,3 +361,19 @@ def test_explorer_shows_the_urban_price_and_follows_the_pay_slider():
     assert "Urban: £24.64" in box.summary.value
     box.controls["visit_minutes"].value = 5.0
     assert "Urban: £" in box.summary.value
+
+
+def test_notebook_parameters_match_the_options_model_and_the_meetings():
+    import ast
+    import json
+
+    from toolkit import meeting
+
+    nb = json.loads((meeting.NOTEBOOKS_DIR / "home_care.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    names = [t.id for node in ast.parse("".join(cell["source"])).body for t in node.targets]
+    assert names == list(meeting.COMMON_PARAMETERS) + list(meeting.HomeCareOptions.model_fields)
+    for date, programme in (("2021-01-18", "home_care"), ("2026-01-19", "dementia")):
+        m = meeting.find_meeting(date)
+        assert m.analyses["home_care"]["timeline_programme"] == programme
+        assert any("home_care" in item.analyses for item in m.agenda)
