@@ -377,3 +377,9 @@ def test_notebook_parameters_match_the_options_model_and_the_meetings():
         m = meeting.find_meeting(date)
         assert m.analyses["home_care"]["timeline_programme"] == programme
         assert any("home_care" in item.analyses for item in m.agenda)
+
+
+def test_overhead_sensitivity():
+    sens = h.overhead_sensitivity(h.published_band_prices(h.load_prices()), rates=(0.10, 0.30))
+    assert sens.drop(columns="all_exact").values.tolist() == [[0.10, 6.71, 7.51, 10.22, 12.66], [0.30, 2.59, 3.60, 6.17, 8.45]]
+    assert sens["all_exact"].all()

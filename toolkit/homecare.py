@@ -914,3 +914,17 @@ def gantt_rows(tl: pd.DataFrame, months_before: int = 18, months_after: int = 3)
     hi = ms["end"].max() + pd.DateOffset(months=months_after)
     keep = (tl["kind"] == "milestone") | ((tl["start"] >= lo) & (tl["end"] <= hi))
     return tl[keep].reset_index(drop=True)
+
+
+def overhead_sensitivity(published: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25, 0.30),
+                         assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Fitted travel minutes per band for several overhead rates: the four
+    prices fix the steps between bands, not the split between overheads and
+    urban travel."""
+    a = assumptions or Assumptions()
+    rows = []
+    for rate in rates:
+        cal = calibrate(published, replace(a, overhead_rate=rate))
+        rows.append({"overhead_rate": rate, **{f"{r.band}_travel_minutes": r.travel_minutes for r in cal.itertuples()},
+                     "all_exact": bool(cal["exact"].all())})
+    return pd.DataFrame(rows)
