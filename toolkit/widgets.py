@@ -23,8 +23,8 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
     calibration = h.calibrated_prices(data_dir)
     minimum = h.load_minimum_price(data_dir)
     d = h.CalculatorInputs()
-    style = {"description_width": "190px"}
-    layout = widgets.Layout(width="480px")
+    style = {"description_width": "240px"}
+    layout = widgets.Layout(width="560px")
 
     def slider(description, value, lo, hi, step, fmt=".2f"):
         return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
