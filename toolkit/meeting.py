@@ -55,12 +55,53 @@ class CommunitiesOptions(Strict):
     """The Communities & Wellbeing notebook has no options of its own."""
 
 
+class SafeguardingOptions(Strict):
+    """Safeguarding: the pack's published figures and findings, and the monthly
+    tables and SAC-style measures rebuilt from a record-level extract."""
+
+    concerns_path: str = Field(description="extract of concerns (data/synthetic/... or the analyst's own); '' for none")
+
+
+class HomeCareOptions(Strict):
+    """Home care: prices, the cost-of-care model, procurement timelines."""
+
+    uprate_to: str = Field(pattern=r"^\d{4}-\d{2}$",
+                           description="the last financial year (e.g. 2026-27) whose wage rates the uprated prices show")
+    timeline_programme: Literal["home_care", "dementia"] = Field(
+        description="the procurement whose timeline the Gantt chart shows")
+
+
+class WaitingTimesOptions(Strict):
+    """CQC waiting-time metrics (toolkit.waiting)."""
+
+    waiting_list_path: str = Field(min_length=1, description="the waiting-list extract (CSV, XLSX or Parquet)")
+    as_of: dt.date = Field(description="the snapshot date")
+    trend_start: dt.date = Field(description="first date of the weekly trend (the baseline)")
+
+    @model_validator(mode="after")
+    def _trend_before_snapshot(self) -> "WaitingTimesOptions":
+        if self.trend_start >= self.as_of:
+            raise ValueError(f"trend_start {self.trend_start} must be before as_of {self.as_of}")
+        return self
+
+
+class PerformanceOptions(Strict):
+    """Which pack's performance material to show: a dashboard edition (2019,
+    2021, 2024) or 2026 (the LGA use-of-resources benchmarks)."""
+
+    edition: Literal[2019, 2021, 2024, 2026]
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
     "budget": BudgetOptions,
     "direct_payments": DirectPaymentsOptions,
     "communities": CommunitiesOptions,
+    "safeguarding": SafeguardingOptions,
+    "home_care": HomeCareOptions,
+    "waiting_times": WaitingTimesOptions,
+    "performance": PerformanceOptions,
 }
 
 

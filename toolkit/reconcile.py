@@ -39,6 +39,10 @@ DOMAINS: dict[str, str] = {
     "budget": "toolkit.budget:findings",
     "direct_payments": "toolkit.direct_payments:findings",
     "communities": "toolkit.communities:findings",
+    "safeguarding": "toolkit.safeguarding:findings",
+    "homecare": "toolkit.homecare:findings",
+    "waiting": "toolkit.waiting:findings",
+    "performance": "toolkit.performance:findings",
 }
 
 
