@@ -39,9 +39,24 @@ class OverviewOptions(Strict):
     """The overview notebook has no options of its own."""
 
 
+class WaitingTimesOptions(Strict):
+    """CQC waiting-time metrics (toolkit.waiting)."""
+
+    waiting_list_path: str = Field(min_length=1, description="the waiting-list extract (CSV, XLSX or Parquet)")
+    as_of: dt.date = Field(description="the snapshot date")
+    trend_start: dt.date = Field(description="first date of the weekly trend (the baseline)")
+
+    @model_validator(mode="after")
+    def _trend_before_snapshot(self) -> "WaitingTimesOptions":
+        if self.trend_start >= self.as_of:
+            raise ValueError(f"trend_start {self.trend_start} must be before as_of {self.as_of}")
+        return self
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
+    "waiting_times": WaitingTimesOptions,
 }
 
 

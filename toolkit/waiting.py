@@ -722,6 +722,14 @@ def synthetic_path(data_dir: str | Path | None = None) -> Path:
     return resolve_data_dir(data_dir) / "synthetic" / "waiting_list.csv"
 
 
+def extract_path(waiting_list_path: str | Path) -> Path:
+    """A meeting's ``waiting_list_path``: absolute, or relative to the repository root."""
+    from .sources import ROOT
+
+    path = Path(waiting_list_path)
+    return path if path.is_absolute() else ROOT / path
+
+
 def write_synthetic(path: str | Path | None = None, data_dir: str | Path | None = None, seed: int = SEED) -> Path:
     """Regenerate ``data/synthetic/waiting_list.csv`` (byte-identical for a seed)."""
     path = Path(path) if path else synthetic_path(data_dir)
@@ -889,3 +897,58 @@ def explorer_view(waiting_list: pd.DataFrame, queue: str, start, end, thresholds
         summary += f"; median {last['median_days']:g} days; maximum {int(last['max_days'])} days"
     return {"trend": trend, "distribution": distribution, "longest": top if internal else None,
             "summary": summary, "waiting": n}
+
+
+# --- the notebook's tables -------------------------------------------------------
+
+def _suppress(frame: pd.DataFrame, columns: list[str], internal: bool) -> pd.DataFrame:
+    from .disclosure import suppress
+
+    return suppress(frame, columns, internal=internal)
+
+
+def pack_tables(waiting_list: pd.DataFrame, figures: pd.DataFrame, as_of, trend_start, meeting_date,
+                internal: bool = False, flow_weeks: int = 12, window_weeks: int = 8) -> dict[str, pd.DataFrame]:
+    """Every table of the ``waiting_times`` notebook for one meeting.
+
+    ``snapshot``: the open-case snapshot at ``as_of`` (calendar and working
+    days); ``judged``: each metric against its plan target; ``trend``: weekly
+    snapshots from ``trend_start`` to ``as_of``; ``trend_judged``: the judged
+    trend; ``published``: this pack's figures as printed, with their
+    definitions; ``compared``: comparable published as-of figures up to
+    ``as_of`` beside those computed from the extract; ``flow``: added,
+    allocated, closed over the last ``flow_weeks`` weeks; ``weeks_to_target``;
+    ``completed``: the completed-wait median beside the open-case median.
+    Counts of 1-4 are suppressed unless ``internal``.
+    """
+    as_of, trend_start = pd.Timestamp(as_of), pd.Timestamp(trend_start)
+    plan = targets(figures)
+    weeks = pd.date_range(end=as_of, periods=int((as_of - trend_start).days // 7) + 1, freq="7D")
+    snap = pd.concat([snapshot_metrics(waiting_list, as_of, days=d).assign(days=d) for d in DAYS], ignore_index=True)
+    judged = against_targets(waiting_list, as_of, plan)
+    trend = snapshot_metrics(waiting_list, weeks)
+    trend_judged = against_targets(waiting_list, weeks, plan)
+    pack = figures[figures["pack"] == pd.Timestamp(meeting_date)]
+    published = pack[["queue", "measure", "role", "as_of", "as_of_printed", "operator", "days", "definition",
+                      "comparable", "value", "unit", "printed", "source", "lines"]].reset_index(drop=True)
+    compared = published_vs_computed(figures, waiting_list)
+    compared = compared[compared["as_of"] <= as_of].reset_index(drop=True)
+    flow = weekly_flow(waiting_list, weeks[-flow_weeks:])
+    flow_sum = flow.groupby("queue", sort=False)[["added", "allocated", "closed", "net"]].sum().reset_index()
+    flow_sum = flow_sum.merge(snap[snap["days"] == "calendar"][["queue", "waiting"]], on="queue")
+    if not internal:
+        flow_sum = _suppress(flow_sum, ["added", "allocated", "closed", "waiting"], internal)
+        hidden = flow_sum[["added", "allocated", "closed", "waiting"]].isna().any(axis=1)
+        flow_sum["net"] = flow_sum["net"].astype("Int64").mask(hidden, pd.NA)
+        snap = _suppress(snap, ["waiting"], internal)
+        trend = _suppress(trend, ["waiting"], internal)
+    to_target = weeks_to_target(trend_judged, window_weeks=window_weeks)
+    completed = completed_waits(waiting_list, weeks, period_days=7).merge(
+        trend[["as_of", "queue", "median_days"]].rename(columns={"as_of": "period_end", "median_days": "open_median_days"}),
+        on=["period_end", "queue"])
+    if not internal:
+        completed = _suppress(completed, ["ended"], internal)
+        completed["completed_median_days"] = completed["completed_median_days"].mask(completed["ended"].isna())
+    return {"snapshot": snap, "judged": judged, "trend": trend, "trend_judged": trend_judged,
+            "published": published, "compared": compared, "flow": flow_sum, "weeks_to_target": to_target,
+            "completed": completed}
