@@ -209,15 +209,16 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 def _queue_snapshot(req: np.ndarray, end: np.ndarray, q: np.ndarray, cw, cw_lo: int, chunk_cells: int):
     """Metrics for one queue at sorted unique dates q (ints).
 
-    The waiting set at D = q[i] is {req <= D < end}.  Rows are grouped by
-    requested day r (sorted unique values); W[i, r] = rows with that request day
-    still waiting at q[i].  Rows with the same r start waiting at the same date,
-    so W[i, r] = #(req = r, end > q[i]) for r <= q[i]: one 2-D histogram of
-    (request day, last waiting date index) and a reverse cumulative sum.  The
-    cumulative sum of W over r gives, for each date, the order statistics of the
-    requested days of those waiting; the median and maximum waits are the waits
-    of the middle and first of them (waits fall as requested days rise, in
-    calendar and in working days alike).
+    The waiting set at D = q[i] is {req <= D < end}: each row waits at the
+    date indices first..stop-1.  Rows are grouped by their requested day (the
+    distinct days r present).  A 2-D difference array over (date index, r):
+    +count(r) where the rows of r start waiting (all rows of a day start at
+    the same date index), -1 where each row stops; a cumulative sum down the
+    dates gives W[i, r], the rows of day r waiting at q[i]; a cumulative sum
+    across r gives, for each date, the order statistics of the requested days
+    of those waiting.  The median and maximum waits are the waits of the middle
+    and first of them (waits fall as requested days rise, in calendar and in
+    working days alike).  No pass over the extract per date.
     """
     m = len(q)
     waiting = np.zeros(m, np.int64)
@@ -228,38 +229,46 @@ def _queue_snapshot(req: np.ndarray, end: np.ndarray, q: np.ndarray, cw, cw_lo: 
     req, end = req[keep], end[keep]
     if len(req) == 0:
         return waiting, median, maximum, over
-    first = np.searchsorted(q, req, side="left")    # first date index at which the row waits
-    stop = np.searchsorted(q, end, side="left")     # it waits at date indices first..stop-1
-    r_all = np.unique(req)
-    block = max(1, chunk_cells // max(1, len(r_all)))
+    # date index of a day: the first date on or after it (a lookup table over q's span)
+    table = np.searchsorted(q, np.arange(q[0], q[-1] + 2), side="left")
+    last = len(table) - 1
+    stop = table[np.clip(end - q[0], 0, last)]
+    # the distinct requested days, without sorting the rows
+    lo = int(req.min())
+    counts_by_day = np.bincount(req - lo)
+    present = np.flatnonzero(counts_by_day)
+    r_vals = lo + present
+    r_count = counts_by_day[present]
+    rank = np.zeros(len(counts_by_day), np.int64)
+    rank[present] = np.arange(len(present))
+    r_idx = rank[req - lo]
+    r_first = table[np.clip(r_vals - q[0], 0, last)]
+    R = len(r_vals)
+    block = max(1, chunk_cells // R)
+    cols = np.arange(R)
     for i0 in range(0, m, block):
         i1 = min(m, i0 + block)
-        sel = (stop > i0) & (first < i1)
-        if not sel.any():
-            continue
-        r_vals, r_idx = np.unique(req[sel], return_inverse=True)
         width = i1 - i0
-        s_local = np.minimum(stop[sel], i1) - i0      # 1..width
-        hist = np.bincount(r_idx * (width + 1) + s_local, minlength=len(r_vals) * (width + 1))
-        hist = hist.reshape(len(r_vals), width + 1)
-        # still[r, j] = rows with request day r waiting at date i0 + j (end beyond it)
-        still = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1][:, 1:]
-        dates = q[i0:i1]
-        started = np.searchsorted(r_vals, dates, side="right")   # request days <= D
-        grid = still.T * (np.arange(len(r_vals))[None, :] < started[:, None])
-        cum = np.cumsum(grid, axis=1)
-        n = cum[:, -1]
+        s_local = np.clip(stop - i0, 0, width)
+        diff = -np.bincount(s_local * R + r_idx, minlength=(width + 1) * R).reshape(width + 1, R)
+        f_local = np.clip(r_first - i0, 0, width)
+        diff[f_local, cols] += r_count          # one entry per requested day: no repeats
+        small = width * (len(req) + 1) < 2**31   # int32 halves the memory traffic when it cannot overflow
+        grid = np.cumsum(diff[:width], axis=0, dtype=np.int32 if small else np.int64)  # W[i, r]
+        np.cumsum(grid, axis=1, out=grid)       # cumulative over requested days
+        n = grid[:, -1].copy()
         waiting[i0:i1] = n
-        # order statistics by searchsorted on the rows laid end to end
-        offset = (np.arange(width, dtype=np.int64) * (int(n.max()) + 1))
-        flat = (cum + offset[:, None]).ravel()
-        base = np.arange(width, dtype=np.int64) * len(r_vals)
+        # order statistics: search the rows laid end to end
+        offset = (np.arange(width, dtype=np.int64) * (int(n.max()) + 1)).astype(grid.dtype)
+        grid += offset[:, None]
+        flat = grid.ravel()
+        base = np.arange(width, dtype=np.int64) * R
 
         def day_of_rank(k):
             pos = np.searchsorted(flat, k + offset, side="right") - base
-            return r_vals[np.clip(pos, 0, len(r_vals) - 1)]
+            return r_vals[np.clip(pos, 0, R - 1)]
 
-        has = n > 0
+        dates = q[i0:i1]
         if cw is None:
             wait = lambda r: (dates - r).astype(float)  # noqa: E731
             cutoff = np.searchsorted(r_vals, dates - 28, side="left")
@@ -267,14 +276,21 @@ def _queue_snapshot(req: np.ndarray, end: np.ndarray, q: np.ndarray, cw, cw_lo: 
             cw_dates = cw[dates - cw_lo]
             wait = lambda r: (cw_dates - cw[r - cw_lo]).astype(float)  # noqa: E731
             cutoff = np.searchsorted(cw[r_vals - cw_lo], cw_dates - 28, side="left")
-        lo_k, hi_k = (n - 1) // 2, n // 2
-        med = (wait(day_of_rank(lo_k)) + wait(day_of_rank(hi_k))) / 2
+        has = n > 0
+        med = (wait(day_of_rank((n - 1) // 2)) + wait(day_of_rank(n // 2))) / 2
         mx = wait(day_of_rank(np.zeros(width, np.int64)))
         median[i0:i1] = np.where(has, med, np.nan)
         maximum[i0:i1] = np.where(has, mx, np.nan)
         rows = np.arange(width)
-        over[i0:i1] = np.where(cutoff > 0, cum[rows, np.maximum(cutoff - 1, 0)], 0)
+        over[i0:i1] = np.where(cutoff > 0, grid[rows, np.maximum(cutoff - 1, 0)] - offset, 0)
     return waiting, median, maximum, over
+
+
+def _queue_codes(queue: pd.Series) -> np.ndarray:
+    """Position of each row's queue in QUEUES (-1 for anything else), by hashing."""
+    codes, uniques = pd.factorize(queue)
+    lookup = np.array([QUEUES.index(u) if u in QUEUES else -1 for u in uniques] + [-1], dtype=np.int64)
+    return lookup[codes].astype(np.int8)
 
 
 def snapshot_metrics(waiting_list: pd.DataFrame, as_of, days: str = "calendar",
@@ -297,15 +313,15 @@ def snapshot_metrics(waiting_list: pd.DataFrame, as_of, days: str = "calendar",
     q = dates.astype(np.int64)
     req = _day_ints(waiting_list["requested_date"])
     end = _ends(waiting_list)
-    queue = waiting_list["queue"].to_numpy(dtype=object)
+    codes = _queue_codes(waiting_list["queue"])
     cw, cw_lo = None, 0
     if days == "working" and len(req):
         cw_lo = int(min(req.min(), q.min())) - 1
         cw = _working_index(cw_lo, int(q.max()))
     cols = {k: np.zeros((len(q), len(QUEUES))) for k in METRICS}
     for j, name in enumerate(QUEUES):
-        mask = queue == name
-        w, med, mx, over = _queue_snapshot(req[mask], end[mask], q, cw, cw_lo, chunk_cells)
+        part = codes == j
+        w, med, mx, over = _queue_snapshot(req[part], end[part], q, cw, cw_lo, chunk_cells)
         cols["waiting"][:, j] = w
         cols["median_days"][:, j] = med
         cols["max_days"][:, j] = mx
