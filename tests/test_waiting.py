@@ -371,3 +371,22 @@ def test_explorer_suppresses_small_counts():
     assert view["distribution"]["people"].isna().sum() == 1
     assert waiting.explorer_view(wl, "ot_assessment", "2025-12-01", "2025-12-28", {}, internal=True)["summary"].startswith(
         "ot_assessment: 3 waiting")
+
+
+def test_waiting_explorer_widget_shows_the_selected_queue_count():
+    import ipywidgets
+
+    from toolkit.widgets import waiting_explorer
+
+    box = waiting_explorer()
+    assert isinstance(box, ipywidgets.Widget)
+    controls = [c for row in box.children[:2] for c in row.children]
+    assert all(c.description for c in controls)
+    queue = controls[0]
+    summary = box.children[2]
+    assert "care_act_assessment: 416 waiting on 2025-12-28" in summary.value
+    queue.value = "carer_assessment"
+    assert "carer_assessment: 150 waiting on 2025-12-28" in summary.value
+    assert controls[3].value == 14 and controls[4].value == 56     # the plan's targets for the queue
+    queue.value = "financial_assessment_residential"
+    assert controls[3].value == 28 and "40 waiting" in summary.value
