@@ -83,7 +83,7 @@ def show(fig, name: str, output_dir: str | Path | None = None, summary: str = ""
 
     data = save(fig, name, output_dir)
     plt.close(fig)
-    display(Image(data=data["png"], format="png"))
+    display(Image(data=data["png"], format="png", metadata={"alt": summary or name}))
     if summary:
         display(Markdown(f"*Figure {name}: {summary}*"))
 

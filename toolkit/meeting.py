@@ -53,10 +53,20 @@ class WaitingTimesOptions(Strict):
         return self
 
 
+class DirectPaymentsOptions(Strict):
+    """The direct payments notebook has no options: the action tracker is read at the meeting date."""
+
+
+class CommunitiesOptions(Strict):
+    """The Communities & Wellbeing notebook has no options of its own."""
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
     "waiting_times": WaitingTimesOptions,
+    "direct_payments": DirectPaymentsOptions,
+    "communities": CommunitiesOptions,
 }
 
 
@@ -116,18 +126,46 @@ class Meeting(Strict):
     def date(self) -> str:
         return self.meeting_date.isoformat()
 
+    def agenda_frame(self):
+        """The agenda items the pack covers, and the analyses for each."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"item": "" if a.item is None else a.item, "title": a.title, "analyses": ", ".join(a.analyses)}
+             for a in self.agenda],
+            columns=["item", "title", "analyses"],
+        )
+
+    def analyses_frame(self):
+        """The analyses (notebooks) the pack runs, with their options."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"analysis": name, "notebook": f"notebooks/{name}.ipynb",
+              "options": ", ".join(f"{k}={v}" for k, v in opts.items())}
+             for name, opts in self.analyses.items()],
+            columns=["analysis", "notebook", "options"],
+        )
+
     def resolved_data_dir(self) -> Path:
         return self.data_dir if self.data_dir.is_absolute() else ROOT / self.data_dir
 
     def notebook_parameters(self, name: str, output_dir: str | Path | None) -> dict[str, Any]:
-        """The parameters papermill injects into analysis ``name``."""
+        """The parameters papermill injects into analysis ``name``.
+
+        Paths (the data folder and options ending in ``_path``) are made
+        absolute, so a notebook finds them whatever its working directory.
+        """
         params: dict[str, Any] = {
             "meeting_date": self.date,
-            "data_dir": str(self.data_dir),
+            "data_dir": str(self.resolved_data_dir()),
             "output_dir": str(output_dir) if output_dir else "",
             "internal": self.internal,
         }
-        params.update(self.analyses[name])
+        for key, value in self.analyses[name].items():
+            if key.endswith("_path") and value:
+                value = str(value if Path(value).is_absolute() else ROOT / value)
+            params[key] = value
         return params
 
 
@@ -145,13 +183,24 @@ def _describe(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(parts)
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates reach the model as text, so an
+    impossible date is reported against its key rather than by the parser."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_meeting(path: str | Path) -> Meeting:
     """Read and validate one parameter file; raise :class:`ParameterError`."""
     path = Path(path)
     if not path.exists():
         raise ParameterError(path, "file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText)
     except yaml.YAMLError as exc:
         raise ParameterError(path, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
@@ -163,7 +212,8 @@ def load_meeting(path: str | Path) -> Meeting:
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
             if err["type"] == "value_error":
-                messages.append(f"key '{loc}': {err['msg'].removeprefix('Value error, ')}")
+                msg = err["msg"].removeprefix("Value error, ")
+                messages.append(msg if msg.startswith("key '") else f"key '{loc}': {msg}")
             elif err["type"] == "extra_forbidden":
                 messages.append(f"key '{loc}': unknown key")
             elif err["type"] == "missing":

@@ -37,6 +37,8 @@ COLUMNS = [
 #: a frame with :data:`COLUMNS`.
 DOMAINS: dict[str, str] = {
     "waiting": "toolkit.waiting:findings",
+    "direct_payments": "toolkit.direct_payments:findings",
+    "communities": "toolkit.communities:findings",
 }
 
 
@@ -45,7 +47,7 @@ def round_half_away(value: float, ndigits: int = 0) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("nan")
     quantum = Decimal(1).scaleb(-ndigits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def decimals_of(printed: str | None) -> int:
@@ -140,3 +142,13 @@ def collect(data_dir: str | Path | None = None, domains: Iterable[str] | None = 
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     return frame(pd.concat(parts, ignore_index=True).to_dict("records"))
+
+
+def summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Checks run, by domain and kind: one row per domain, one column per kind."""
+    if findings.empty:
+        return pd.DataFrame(columns=["domain", *KINDS, "checks"])
+    table = (findings.groupby(["domain", "kind"]).size().unstack(fill_value=0)
+             .reindex(columns=list(KINDS), fill_value=0))
+    table["checks"] = table.sum(axis=1)
+    return table.reset_index()

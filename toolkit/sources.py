@@ -127,10 +127,11 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
+        elif suffix in (".xlsx", ".xlsm", ".parquet"):
+            if suffix == ".parquet":
+                frame = pd.read_parquet(path)
+            else:
+                frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
             frame = frame.astype(object).where(frame.notna(), "")
             for col in frame.columns:
                 frame[col] = frame[col].map(_text_of)

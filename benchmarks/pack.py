@@ -1,0 +1,76 @@
+"""Pack wall time against its floor, measured in the same run.
+
+The floor is what papermill itself costs: executing an empty notebook that
+makes the same imports as the analyses (a kernel start, the imports, a kernel
+stop), times the number of notebooks, divided by the number of jobs.  The
+ratio pack / floor says how much the analyses themselves add.  Target: <= 1.5.
+
+    python benchmarks/pack.py [--meeting 2026-01-19] [--jobs 1] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+
+from toolkit import meeting, reconcile, report  # noqa: E402
+
+
+def floor_notebook(path: Path) -> None:
+    modules = {spec.split(":")[0] for spec in reconcile.DOMAINS.values()} | {"toolkit.figures", "toolkit.meeting"}
+    modules = sorted(modules)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('meeting_date = "2026-01-19"\ndata_dir = ""\noutput_dir = ""\ninternal = False',
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import pandas, seaborn, matplotlib\n" + "\n".join(f"import {m}" for m in modules)),
+    ]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(nb, path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--meeting", default="2026-01-19")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    m = meeting.find_meeting(args.meeting)
+    n = len(m.analyses)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        empty = tmp / "empty.ipynb"
+        floor_notebook(empty)
+        floors = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            papermill.execute_notebook(str(empty), str(tmp / "out.ipynb"), kernel_name="python3",
+                                       progress_bar=False, cwd=str(tmp))
+            floors.append(time.perf_counter() - t)
+        packs = []
+        for i in range(args.repeat):
+            t = time.perf_counter()
+            result = report.run_pack(m, reports_dir=tmp / f"r{i}", jobs=args.jobs, progress=False)
+            packs.append(time.perf_counter() - t)
+            if not result.ok:
+                raise SystemExit(f"pack failed: {[r.describe_error() for r in result.failures()]}")
+    floor_one = statistics.median(floors)
+    floor = floor_one * n / args.jobs
+    pack = statistics.median(packs)
+    print(f"meeting {m.date}: {n} notebook(s), jobs={args.jobs}, median of {args.repeat}")
+    print(f"floor: empty notebook with the same imports {floor_one:.2f} s x {n} / {args.jobs} = {floor:.2f} s")
+    print(f"pack:  {pack:.2f} s  (runs: {', '.join(f'{p:.2f}' for p in packs)})")
+    print(f"ratio pack / floor: {pack / floor:.2f}  (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()

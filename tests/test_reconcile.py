@@ -1,0 +1,69 @@
+"""Shared arithmetic: rounding half away from zero, printed precision, kinds."""
+import math
+
+import pandas as pd
+import pytest
+
+from toolkit import reconcile
+from toolkit.disclosure import display_frame, suppress
+
+
+@pytest.mark.parametrize("value, ndigits, expected", [
+    (2.5, 0, 3.0), (-2.5, 0, -3.0), (0.125, 2, 0.13), (33.5, 0, 34.0), (62.45, 1, 62.5), (1.0049, 2, 1.0),
+])
+def test_round_half_away_from_zero(value, ndigits, expected):
+    assert reconcile.round_half_away(value, ndigits) == expected
+
+
+def test_python_round_would_differ():
+    assert round(2.5) == 2 and reconcile.round_half_away(2.5) == 3
+
+
+@pytest.mark.parametrize("printed, decimals", [("83.7%", 1), ("(4,755)", 0), ("£151,4m", 0), ("0.25", 2), ("", 0), (None, 0)])
+def test_decimals_of(printed, decimals):
+    assert reconcile.decimals_of(printed) == decimals
+
+
+def test_classify_kinds():
+    assert reconcile.classify(100, 100) == "ok"
+    assert reconcile.classify(100, 101) == "rounding"
+    assert reconcile.classify(100, 102) == "mismatch"
+    assert reconcile.classify(83.7, 83.75, tolerance=0.1) == "rounding"
+    assert reconcile.classify(None, 3) == "missing"
+    assert reconcile.classify(math.nan, 3) == "missing"
+
+
+def test_finding_row_and_frame():
+    row = reconcile.finding("budget", "bridge", "original + growth = net", 4755, 4765,
+                            "002_5b95b27d885825d4.txt", "100-101", printed="4,755")
+    assert row["kind"] == "mismatch" and row["difference"] == 10
+    ok = reconcile.finding("budget", "bridge", "x", 1.0, 1.0, "002_5b95b27d885825d4.txt", "1")
+    found = reconcile.frame([row, ok])
+    assert list(found.columns) == reconcile.COLUMNS
+    assert reconcile.problems(found)["published"].tolist() == [4755]
+    summary = reconcile.summary(found)
+    assert summary.loc[0, "mismatch"] == 1 and summary.loc[0, "ok"] == 1 and summary.loc[0, "checks"] == 2
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        reconcile.finding("d", "c", "x", 1, 2, "s", "1", kind="fine")
+
+
+def test_collect_knows_its_domains():
+    with pytest.raises(KeyError):
+        reconcile.collect(domains=["astrology"])
+
+
+def test_suppression_primary_and_secondary():
+    frame = pd.DataFrame({"a": [3, 10, 20], "b": [10, 2, 30], "t": [13, 12, 50]})
+    out = suppress(frame, ["a", "b"], total="t")
+    assert display_frame(out).to_dict("list") == {"a": ["[c]", "[c]", 20], "b": ["[c]", "[c]", 30], "t": [13, 12, 50]}
+    assert suppress(frame, ["a", "b"], total="t", internal=True)["a"].tolist() == [3, 10, 20]
+
+
+def test_round_half_away_takes_numpy_floats():
+    import numpy as np
+
+    assert reconcile.round_half_away(np.float64(2.5)) == 3.0
+    assert reconcile.round_half_away(np.float32(0.5)) == 1.0

@@ -1,0 +1,33 @@
+"""``scrutiny check``: validate every parameter file, every data file and
+(when the source papers are present) every published figure's provenance."""
+from __future__ import annotations
+
+from . import meeting, reconcile, sources
+from .errors import ToolkitError
+
+
+def run_checks() -> list[str]:
+    """Every problem found, one line each (empty when all is well)."""
+    problems: list[str] = []
+    for path in meeting.meeting_files():
+        try:
+            meeting.load_meeting(path)
+        except ToolkitError as exc:
+            problems.append(str(exc))
+    for path in sources.published_tables():
+        try:
+            raw = sources.read_table(path)
+            sources.parse_frame(raw, [c for c in sources.PROVENANCE_COLUMNS if c.name != "value"], path)
+        except ToolkitError as exc:
+            problems.append(str(exc))
+    # Each domain's loaders validate their own tables in full.
+    for name in reconcile.DOMAINS:
+        try:
+            reconcile.collect(domains=[name])
+        except ToolkitError as exc:
+            problems.append(f"[{name}] {exc}")
+    if sources.seeds_dir() is not None:
+        problems += [f"provenance: {p}" for p in sources.check_provenance()]
+    else:
+        problems.append("provenance: source papers not found (set SCRUTINY_SOURCES); provenance not checked")
+    return problems
