@@ -343,7 +343,7 @@ def snapshot_metrics_loop(waiting_list: pd.DataFrame, as_of, days: str = "calend
     req_d = pd.to_datetime(waiting_list["requested_date"]).to_numpy("datetime64[D]")
     req = pd.Series(req_d.astype(np.int64), index=waiting_list.index)
     hol = None
-    if days == "working" and len(waiting_list):
+    if days == "working":
         years = pd.DatetimeIndex(np.concatenate([req_d, dates])).year
         hol = england_holidays(int(years.min()), int(years.max()))
     parts = []
