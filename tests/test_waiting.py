@@ -390,3 +390,12 @@ def test_waiting_explorer_widget_shows_the_selected_queue_count():
     assert controls[3].value == 14 and controls[4].value == 56     # the plan's targets for the queue
     queue.value = "financial_assessment_residential"
     assert controls[3].value == 28 and "40 waiting" in summary.value
+
+
+def test_loader_rejects_dates_after_the_extract_date(tmp_path, extract):
+    path = tmp_path / "extract.csv"
+    path.write_text(HEADER + "A1,care_act_assessment,2025-01-02,2026-01-06,\n")
+    with pytest.raises(LoaderError, match="row 2, column 'allocated_date': expected a date on or before the extract date 2026-01-05"):
+        waiting.load_waiting_list(path, extract_date="2026-01-05")
+    assert len(waiting.load_waiting_list(path)) == 1
+    assert len(waiting.load_waiting_list(waiting.synthetic_path(), extract_date=waiting.EXTRACT_DATE)) == len(extract)

@@ -81,13 +81,14 @@ FIGURE_COLUMNS = [
 
 # --- loaders -----------------------------------------------------------------
 
-def load_waiting_list(path: str | Path) -> pd.DataFrame:
+def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
     """Read a waiting-list extract (CSV, XLSX or Parquet), one row per person per request.
 
     Rejects, naming the row and column: an unknown queue, an unparseable or
     empty requested date, an unparseable allocated/closed date, an allocation
     or closure before the request, a duplicate request (same person, queue and
-    requested date).  Every problem is listed; no row is dropped.
+    requested date), and with ``extract_date`` any date after it.  Every
+    problem is listed; no row is dropped.
     """
     path = Path(path)
     raw = read_table(path)
@@ -108,6 +109,15 @@ def load_waiting_list(path: str | Path) -> pd.DataFrame:
                     expected=f"a date on or after requested_date {asked[row].date()}",
                     found=str(when[row].date()),
                 ))
+    if extract_date is not None:
+        limit = pd.Timestamp(extract_date)
+        for col in ("requested_date", "allocated_date", "closed_date"):
+            if col not in raw.columns:
+                continue
+            when = pd.to_datetime(raw[col].str.strip(), format="%Y-%m-%d", errors="coerce")
+            for row in raw.index[(when > limit).to_numpy()]:
+                problems.append(Problem(column=col, row=int(row), found=str(when[row].date()),
+                                        expected=f"a date on or before the extract date {limit.date()}"))
     try:
         frame = parse_frame(raw, EXTRACT_COLUMNS, path, unique=EXTRACT_KEY)
     except LoaderError as exc:
