@@ -36,6 +36,7 @@ COLUMNS = [
 #: The function takes the data folder (``None`` for the default) and returns
 #: a frame with :data:`COLUMNS`.
 DOMAINS: dict[str, str] = {
+    "safeguarding": "toolkit.safeguarding:findings",
 }
 
 
