@@ -39,9 +39,17 @@ class OverviewOptions(Strict):
     """The overview notebook has no options of its own."""
 
 
+class SafeguardingOptions(Strict):
+    """Safeguarding: the pack's published figures and findings, and the monthly
+    tables and SAC-style measures rebuilt from a record-level extract."""
+
+    concerns_path: str = Field(description="extract of concerns (data/synthetic/... or the analyst's own); '' for none")
+
+
 #: analysis name (= notebook file stem) -> its options model.
 ANALYSES: dict[str, type[Strict]] = {
     "overview": OverviewOptions,
+    "safeguarding": SafeguardingOptions,
 }
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from . import disclosure
 from .errors import LoaderError, Problem
 from .reconcile import decimals_of, finding, frame, round_half_away
-from .sources import Column, load_published, parse_frame, read_table, resolve_data_dir
+from .sources import SOURCES, Column, load_published, parse_frame, read_table, resolve_data_dir
 
 DOMAIN = "safeguarding"
 CASE_TYPES = ("organisational", "community")
@@ -401,6 +401,87 @@ def national_comparison(figures: pd.DataFrame) -> pd.DataFrame:
 def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
     """The figures one pack prints."""
     return figures[figures["source"] == source].reset_index(drop=True)
+
+
+def packs_up_to(meeting_date) -> list[str]:
+    """The source papers of the meetings held on or before ``meeting_date``,
+    oldest first."""
+    when = str(meeting_date)
+    return [src for src, day in sorted(SOURCES.items(), key=lambda kv: kv[1]) if day <= when]
+
+
+def pack_of(meeting_date) -> str | None:
+    """The source paper of the meeting on ``meeting_date`` (None if not a pack)."""
+    return next((src for src, day in SOURCES.items() if day == str(meeting_date)), None)
+
+
+def pack_figures(figures: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """The single figures one pack prints, for display: measure, area, period,
+    the figure (number or text), unit and lines."""
+    part = figures[figures["source"] == source]
+    shown = [t if t is not None else v for v, t in zip(part["value"], part["text"])]
+    return pd.DataFrame({
+        "measure": part["measure"].to_numpy(), "area": part["area"].to_numpy(), "period": part["period"].to_numpy(),
+        "figure": shown, "unit": part["unit"].to_numpy(), "lines": part["lines"].to_numpy(),
+    })
+
+
+def pack_budget(budget: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """The safeguarding budget lines and grants one pack prints."""
+    part = budget[budget["source"] == source]
+    return part[["edition", "item", "measure", "value", "unit", "lines"]].reset_index(drop=True)
+
+
+def findings_for(found: pd.DataFrame, sources) -> pd.DataFrame:
+    """The findings worth attention (every kind but ok) on the given packs,
+    with the standard columns first."""
+    part = found[(found["kind"] != "ok") & found["source"].isin(list(sources))]
+    cols = ["domain", "check", "source", "lines", "published", "computed", "difference", "kind", "description", "detail"]
+    return part[cols].reset_index(drop=True)
+
+
+def resolve_extract(path) -> Path | None:
+    """An extract path from a meeting's options: '' means none; a relative
+    path is taken from the repository root."""
+    if not path:
+        return None
+    from .sources import ROOT
+
+    path = Path(path)
+    return path if path.is_absolute() else ROOT / path
+
+
+def trend(figures: pd.DataFrame, measure: str, sources) -> pd.DataFrame:
+    """One measure by period and area as printed in the given packs; where a
+    later pack prints the same period again, the later figure is kept."""
+    part = figures[(figures["measure"] == measure) & figures["source"].isin(list(sources))].copy()
+    part["meeting"] = part["source"].map(SOURCES)
+    part = part.sort_values(["meeting", "lines"]).drop_duplicates(["period", "area"], keep="last")
+    return part.sort_values(["area", "period"])[["area", "period", "value", "unit", "meeting", "source", "lines"]].reset_index(drop=True)
+
+
+def england_comparison(concerns: pd.DataFrame, figures: pd.DataFrame, sources, internal: bool = False) -> pd.DataFrame:
+    """Measures from an extract beside the latest England figure printed in
+    the given packs: risk reduced or removed, and neglect's share of risks in
+    concluded enquiries."""
+    sac = sac_measures(concerns, internal=internal).set_index("measure")
+    types = risk_types(concerns, internal=internal).set_index("risk_type")
+    national = figures[(figures["area"] == "england") & figures["source"].isin(list(sources))].copy()
+    national["meeting"] = national["source"].map(SOURCES)
+    rows = []
+    for measure, local, published in (
+        ("risk reduced or removed (%)", sac.at["risk_reduced_or_removed", "value"], "risk_reduced_or_removed_pct"),
+        ("neglect: share of risks (%)", types.at["neglect", "share"], "neglect_share_of_risks_pct"),
+    ):
+        nat = national[national["measure"] == published].sort_values(["meeting", "period"])
+        last = nat.iloc[-1] if not nat.empty else None
+        rows.append({
+            "measure": measure, "extract": local,
+            "england": math.nan if last is None else last["value"],
+            "england_period": "" if last is None else last["period"],
+            "difference": math.nan if last is None or pd.isna(local) else _round(local - last["value"], 1),
+        })
+    return pd.DataFrame(rows)
 
 
 # --- reconciliation -----------------------------------------------------------
