@@ -360,3 +360,24 @@ def test_the_recovery_check_catches_primary_suppression_alone():
     assert recoverable_exact([("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")], rels) == []
     # the package's own check agrees
     assert disclosure.recoverable([("r0", "c0")], rels) == [("r0", "c0")]
+
+
+def test_change_on_year_and_weekly_average():
+    change = sg.change_on_year(3880, 782)
+    assert change["previous"] == 3098
+    assert round(change["change_pct"], 2) == 25.24
+    assert round(sg.weekly_average(3880, date(2020, 1, 1), date(2020, 12, 31)), 2) == 74.21
+
+
+def test_threshold_conversion_from_published_tables(cases):
+    totals = sg.outcome_totals(cases).set_index("case_type")
+    assert totals.at["community", "closed_by_team"] == 108  # the months, not the printed 100
+    assert totals.at["organisational", "met_threshold_pct"] == 38.1  # (548 - 339) / 548
+    assert totals.at["community", "met_threshold_pct"] == 36.0  # (600 - 384) / 600
+
+
+def test_parquet_extract_loads_like_csv(tmp_path, synthetic):
+    path = tmp_path / "concerns.parquet"
+    pd.read_csv(SYNTHETIC, dtype=str, keep_default_na=False).to_parquet(path)
+    again = sg.load_concerns(path, snapshot=sg.SYNTHETIC_SNAPSHOT)
+    assert sg.monthly_cases(again).equals(sg.monthly_cases(synthetic))
