@@ -324,7 +324,15 @@ def test_no_small_count_survives_or_can_be_recovered(case):
     small = frame[cols].stack().between(1, 4)
     assert cells[small[small].index].isna().all()
     hidden = [(r, c) for r in out.index for c in cols if pd.isna(out.at[r, c])]
-    assert recoverable_exact(hidden, relations_of(frame, parts, with_total_row)) == []
+    rels = relations_of(frame, parts, with_total_row)
+    assert recoverable_exact(hidden, rels) == []
+    # nor from knowing that a hidden count is at least 1 (zeros are shown):
+    # no shown total less its shown parts equals the number of hidden parts
+    for rel in rels:
+        hidden_parts = [c for c in rel if c in set(hidden)]
+        total_shown = all(rel[c] == 1 for c in hidden_parts)
+        if hidden_parts and total_shown:
+            assert sum(frame.at[c] for c in hidden_parts) != len(hidden_parts), rel
     # the shown cells are the true values
     for (r, c), v in shown.items():
         assert v == frame.at[r, c]

@@ -97,6 +97,19 @@ def recoverable(hidden: Sequence, relations: Sequence[dict]) -> list:
     return out
 
 
+def all_ones(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -> list[dict]:
+    """Relations whose shown total, less their shown parts, equals the number
+    of their hidden parts.  Zeros are never suppressed, so a reader knows each
+    hidden count is at least 1, and each of these hidden parts must be 1."""
+    hidden = set(hidden)
+    out = []
+    for rel in relations:
+        parts = [c for c in rel if c in hidden]
+        if parts and all(rel[c] == 1 for c in parts) and sum(values.at[c] for c in parts) == len(parts):
+            out.append(rel)
+    return out
+
+
 def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) -> None:
     """Hide further cells until no hidden cell can be recovered.
 
@@ -118,7 +131,19 @@ def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) 
         hidden = hidden_cells()
         found = recoverable(hidden, relations)
         if not found:
-            return
+            ones = all_ones(hidden, relations, values)
+            if not ones:
+                return
+            # a shown total minus shown parts equals the number of hidden
+            # parts: each is 1.  Hide the smallest other non-zero part (or the
+            # total) of that relation.
+            rel = ones[0]
+            extra = sorted((c for c in rel if not mask.at[c] and not pd.isna(values.at[c]) and values.at[c] != 0),
+                           key=lambda c: (rel[c] != 1, values.at[c], order[c]))
+            if not extra:
+                return
+            mask.at[extra[0]] = True
+            continue
         cell = found[0]
         near = {c for rel in relations if cell in rel for c in rel}
         candidates = sorted((c for c in near if not mask.at[c] and not pd.isna(values.at[c])), key=lambda c: cost([c]))
