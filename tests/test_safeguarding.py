@@ -389,3 +389,13 @@ def test_parquet_extract_loads_like_csv(tmp_path, synthetic):
     pd.read_csv(SYNTHETIC, dtype=str, keep_default_na=False).to_parquet(path)
     again = sg.load_concerns(path, snapshot=sg.SYNTHETIC_SNAPSHOT)
     assert sg.monthly_cases(again).equals(sg.monthly_cases(synthetic))
+
+
+def test_meetings_with_safeguarding_material_run_the_analysis():
+    from toolkit import meeting
+
+    listed = {m.date: m.analyses.get("safeguarding") for m in meeting.load_all()}
+    assert {d for d, opts in listed.items() if opts is not None} == {"2019-01-21", "2021-01-18", "2024-01-22"}
+    assert listed["2021-01-18"]["concerns_path"] == "data/synthetic/safeguarding_concerns_synthetic.csv"
+    assert sg.pack_of("2021-01-18") == SRC
+    assert sg.packs_up_to("2021-01-18") == ["000_34a0172e3db75070.txt", "002_5b95b27d885825d4.txt", SRC]
