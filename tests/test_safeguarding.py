@@ -1,0 +1,401 @@
+"""Safeguarding: published Tables 1-4 and figures, their reconciliation, the
+record-level extract, the synthetic extract and small-number suppression."""
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import disclosure, reconcile, safeguarding as sg
+from toolkit.errors import LoaderError
+from toolkit.sources import ROOT
+
+SRC = "001_6c1a5cf086dcc65a.txt"
+SYNTHETIC = ROOT / "data" / sg.SYNTHETIC_FILE
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return sg.load_cases()
+
+
+@pytest.fixture(scope="module")
+def found():
+    return sg.findings()
+
+
+def one(found, check, description):
+    hit = found[(found["check"] == check) & (found["description"] == description)]
+    assert len(hit) == 1, f"{check}: {description}: {len(hit)} rows"
+    return hit.iloc[0]
+
+
+# --- published figures ---------------------------------------------------------
+
+def test_published_tables_load_with_their_totals(cases):
+    t1 = sg.published_table(cases, "organisational").set_index("month")
+    t2 = sg.published_table(cases, "community").set_index("month")
+    assert t1.at["total", "received"] == 548 and t2.at["total", "received"] == 600
+    assert t1.at["2020-07", "received"] == 65 and t2.at["2020-07", "received"] == 97
+    assert t1.at["2020-09", "threshold_not_met_pct"] == 72.27
+    assert len(t1) == len(t2) == 12
+    assert len(cases) == 191
+
+
+def test_sar_tables_and_costs():
+    sar = sg.sar_activity(sg.load_sar()).set_index("year")
+    assert list(sar["referrals"]) == [2, 4, 13]
+    assert sar.at["2018/19", "cost_per_completed_review"] == 7752.5
+    assert sar.at["2019/20", "cost_per_completed_review"] == 8256.0
+    assert sar.at["2020/21", "cost_per_completed_review"] == 1168.75
+
+
+def test_national_comparison_2022_23():
+    cmp = sg.national_comparison(sg.load_figures()).set_index(["measure", "period"])
+    row = cmp.loc[("concerns_per_100k", "2022/23")]
+    assert (row["leicestershire"], row["east_midlands"], row["england"]) == (706, 631, 814)
+    assert row["gap_to_england"] == -108
+    neglect = cmp.loc[("neglect_share_of_risks_pct", "2019/20")]
+    assert (neglect["leicestershire"], neglect["england"]) == (30, 31.8)
+
+
+def test_budget_lines():
+    budget = sg.load_budget().set_index(["edition", "item", "measure"])["value"]
+    assert budget[("2019/20", "safeguarding_dols_court_of_protection", "net_budget")] == 2634771
+    assert budget[("2024/25", "dols_in_hospitals_grant", "income")] == -52000
+
+
+def test_text_figure_keeps_its_text():
+    fig = sg.load_figures()
+    q = fig[(fig["measure"] == "feel_safe_quartile") & (fig["period"] == "2017/18")].iloc[0]
+    assert q["text"] == "Two" and pd.isna(q["value"])
+
+
+# --- reconciliation: Tables 1 and 2 ---------------------------------------------
+
+def test_rows_that_do_not_add_up(found):
+    rows = found[(found["check"] == "row_outcomes_vs_received") & (found["kind"] == "mismatch")]
+    got = {(r.description.split(":")[0], r.published, r.computed) for r in rows.itertuples()}
+    assert got == {
+        ("Table 1 2020-03", 56, 58), ("Table 1 2020-09", 44, 45), ("Table 1 2020-10", 34, 35),
+        ("Table 1 total", 548, 552),
+        ("Table 2 2020-02", 44, 43), ("Table 2 2020-04", 15, 14), ("Table 2 2020-06", 85, 89),
+        ("Table 2 2020-09", 59, 58), ("Table 2 total", 600, 590),
+    }
+    march = one(found, "row_outcomes_vs_received", "Table 1 2020-03: outcomes add up to cases received")
+    assert (march["source"], march["lines"], march["difference"]) == (SRC, "1977", 2)
+    assert march["detail"] == "25 + 24 + 9 + 0 = 58"
+
+
+def test_column_totals(found):
+    cols = found[found["check"] == "column_total_vs_rows"]
+    assert len(cols) == 10
+    bad = cols[cols["kind"] != "ok"]
+    assert sorted(zip(bad["description"], bad["published"], bad["computed"])) == [
+        ("Table 2 closed_by_team: printed total equals the sum of the months", 100, 108),
+        ("Table 2 transferred_to_locality: printed total equals the sum of the months", 100, 103),
+    ]
+    assert set(bad["lines"]) == {"2049"}
+
+
+def test_percentages_wrong_and_truncated(found):
+    april = one(found, "percent_vs_counts", "Table 1 2020-04 closed_by_team: printed share of cases received")
+    assert (april["published"], april["computed"], april["kind"], april["lines"]) == (49, 47, "mismatch", "1979")
+    may = one(found, "percent_vs_counts", "Table 1 2020-05 threshold_not_met: printed share of cases received")
+    assert (may["published"], may["computed"], may["kind"]) == (40, 53, "mismatch")
+    sept = one(found, "percent_vs_counts", "Table 1 2020-09 threshold_not_met: printed share of cases received")
+    assert (sept["published"], sept["computed"], sept["kind"]) == (72.27, 72.73, "mismatch")
+    # 2 / 44 = 4.545...%: half away from zero gives 5; the table prints 4 (truncated)
+    feb = one(found, "percent_vs_counts", "Table 2 2020-02 transferred_to_locality: printed share of cases received")
+    assert (feb["published"], feb["computed"], feb["kind"]) == (4, 5, "rounding")
+    assert "truncated" in feb["detail"]
+    total = one(found, "percent_vs_counts", "Table 1 total closed_by_team: printed share of cases received")
+    assert (total["published"], total["computed"], total["kind"]) == (25.3, 25.4, "rounding")
+    pct = found[found["check"] == "percent_vs_counts"]
+    assert len(pct) == 71
+    assert pct["kind"].value_counts().to_dict() == {"ok": 40, "rounding": 20, "mismatch": 11}
+
+
+def test_prose_against_tables_and_counts(found):
+    osa = one(found, "prose_vs_table", "OSA cases received in 2020-04 (prose) against Table 1")
+    assert (osa["published"], osa["computed"], osa["kind"]) == (30, 30, "ok")
+    cost = one(found, "prose_vs_table", "cost of SARs over three years (prose) against Table 4")
+    assert (cost["published"], cost["computed"], cost["kind"]) == (28436, 28436, "ok")
+    sar = one(found, "prose_vs_table", "SAR referrals from March 2020 (prose) cannot be fewer than the 2020/21 referrals in Table 3")
+    assert (sar["published"], sar["computed"], sar["kind"], sar["lines"]) == (11, 13, "mismatch", "2071")
+    csc = one(found, "prose_percent_vs_counts", "alerts via the Customer Service Centre: share of alerts in 2020")
+    assert (csc["published"], csc["computed"], csc["kind"]) == (74, 92, "mismatch")
+    week = one(found, "prose_average_vs_total", "alerts per week: 2020 alerts over the 52.3 weeks of 2020")
+    assert (week["published"], week["computed"], week["kind"]) == (94, 74, "mismatch")
+    msp = one(found, "prose_percent_vs_counts", "msp_outcomes_achieved_pct 2017/18: printed share of its counts")
+    assert (msp["published"], msp["computed"], msp["source"], msp["lines"]) == (97.9, 94.9, "002_5b95b27d885825d4.txt", "1942")
+    twice = found[found["check"] == "quoted_twice"]
+    assert set(twice["kind"]) == {"ok", "rounding"}
+
+
+def test_findings_are_registered():
+    all_rows = reconcile.collect(domains=["safeguarding"])
+    assert set(all_rows["domain"]) == {"safeguarding"}
+    assert (all_rows["kind"] == "mismatch").sum() == 26
+
+
+# --- the extract ------------------------------------------------------------------
+
+HEADER = ("concern_id,person_id,received_date,case_type,outcome,outcome_date,s42_enquiry,"
+          "enquiry_concluded_date,risk_type,risk_outcome,msp_asked,msp_outcomes,team\n")
+
+
+def write(tmp_path, body, name="concerns.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + body)
+    return path
+
+
+def test_load_concerns_keeps_extra_columns_and_computes_tables(tmp_path):
+    path = write(tmp_path,
+                 "C1,P1,2020-01-03,community,closed_by_team,2020-01-05,true,2020-01-20,neglect,reduced,true,fully,east\n"
+                 "C2,P2,2020-01-09,community,threshold_not_met,2020-01-10,false,,financial,,false,,east\n"
+                 "C3,P1,2020-03-01,organisational,open,,true,,physical,,true,,west\n")
+    concerns = sg.load_concerns(path, snapshot=date(2020, 12, 11))
+    assert list(concerns["team"]) == ["east", "east", "west"]
+    monthly = sg.monthly_cases(concerns)
+    assert list(monthly.columns) == ["month", "case_type", "received", "closed_by_team", "threshold_not_met",
+                                     "transferred_to_locality", "open"]
+    assert all(str(monthly[c].dtype) == "int64" for c in sg.COUNT_COLUMNS)
+    assert list(monthly["month"]) == ["2020-01", "2020-01", "2020-02", "2020-02", "2020-03", "2020-03"]
+    jan = monthly[(monthly["month"] == "2020-01") & (monthly["case_type"] == "community")].iloc[0]
+    assert (jan["received"], jan["closed_by_team"], jan["threshold_not_met"]) == (2, 1, 1)
+    sac = sg.sac_measures(concerns, internal=True).set_index("measure")
+    assert (sac.at["conversion_rate", "numerator"], sac.at["conversion_rate", "denominator"]) == (2, 3)
+    assert sac.at["conversion_rate", "value"] == 66.7
+    assert sac.at["risk_reduced_or_removed", "value"] == 100.0
+    assert sg.sac_measures(concerns)["numerator"].isna().all()  # every count is 1 to 4
+
+
+@pytest.mark.parametrize("row, column, text", [
+    ("C1,P1,2020-01-03,community,closed,2020-01-05,false,,neglect,,false,,x", "outcome", "one of closed_by_team"),
+    ("C1,P1,2020-01-03,community,closed_by_team,2020-01-02,false,,neglect,,false,,x", "outcome_date", "on or after received_date 2020-01-03"),
+    ("C1,P1,2020-01-03,community,open,2020-01-05,false,,neglect,,false,,x", "outcome_date", "empty while the outcome is open"),
+    ("C1,P1,2020-01-03,community,threshold_not_met,2020-01-05,true,,neglect,,false,,x", "s42_enquiry", "false when the threshold was not met"),
+    ("C1,P1,2020-01-03,community,closed_by_team,2020-01-05,false,,neglect,,false,fully,x", "msp_outcomes", "empty when msp_asked is false"),
+    ("C1,P1,2020-01-03,community,closed_by_team,2020-01-05,maybe,,neglect,,false,,x", "s42_enquiry", "true or false"),
+    ("C1,P1,2021-01-03,community,open,,false,,neglect,,false,,x", "received_date", "on or before the snapshot 2020-12-11"),
+    ("C1,4010232137,2020-01-03,community,open,,false,,neglect,,false,,x", "person_id", "text"),
+])
+def test_load_concerns_names_file_row_and_column(tmp_path, row, column, text):
+    path = write(tmp_path, "C0,P0,2020-01-01,community,open,,false,,neglect,,false,,x\n" + row + "\n")
+    with pytest.raises(LoaderError) as err:
+        sg.load_concerns(path, snapshot=date(2020, 12, 11))
+    message = str(err.value)
+    assert "concerns.csv: row 3, column '" + column + "'" in message
+    assert text in message
+
+
+def test_load_concerns_rejects_duplicates_and_missing_columns(tmp_path):
+    path = write(tmp_path, "C1,P1,2020-01-03,community,open,,false,,neglect,,false,,x\n"
+                           "C1,P2,2020-01-04,community,open,,false,,neglect,,false,,x\n")
+    with pytest.raises(LoaderError, match=r"row 3, column 'concern_id': expected a unique key \(same as row 2\)"):
+        sg.load_concerns(path, snapshot=date(2020, 12, 11))
+    bad = tmp_path / "short.csv"
+    bad.write_text("concern_id,person_id\nC1,P1\n")
+    with pytest.raises(LoaderError, match=r"short.csv: column 'received_date': expected this column to be present"):
+        sg.load_concerns(bad)
+
+
+# --- the synthetic extract ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def synthetic():
+    return sg.load_concerns(SYNTHETIC, snapshot=sg.SYNTHETIC_SNAPSHOT)
+
+
+def test_synthetic_extract_rebuilds_published_received_month_by_month(synthetic, cases):
+    assert (synthetic["synthetic"] == "true").all()
+    assert len(synthetic) == 548 + 600
+    compared = sg.compare_received(sg.monthly_cases(synthetic), cases)
+    assert len(compared) == 22
+    assert (compared["difference"] == 0).all()
+    assert list(compared["published"]) == [50, 51, 56, 30, 62, 65, 65, 49, 44, 34, 42,
+                                           61, 44, 23, 15, 38, 85, 97, 76, 59, 48, 54]
+
+
+def test_synthetic_extract_honours_documented_outcomes(synthetic, cases):
+    rebuilt = sg.case_table(sg.monthly_cases(synthetic), "organisational", internal=True).set_index("month")
+    published = sg.published_table(cases, "organisational").set_index("month")
+    for col in ("received", "closed_by_team", "threshold_not_met", "open"):
+        assert list(rebuilt[col]) == list(published[col]), col
+    # March: printed 25 + 24 + 9 = 58 > 56 received; transfers are the remainder 7
+    assert rebuilt.at["2020-03", "transferred_to_locality"] == 7
+    assert rebuilt.at["total", "transferred_to_locality"] == 61 - 9 + 7 - 8 + 7 - 10 + 9
+
+
+def test_synthetic_extract_regenerates_byte_identical(tmp_path):
+    fresh = sg.regenerate_synthetic(path=tmp_path / "again.csv")
+    assert fresh.read_bytes() == SYNTHETIC.read_bytes()
+
+
+def test_case_table_suppresses_small_counts(synthetic):
+    table = sg.case_table(sg.monthly_cases(synthetic), "organisational")
+    counts = table[sg.COUNT_COLUMNS]
+    shown = counts.stack().dropna()
+    assert not shown.between(1, 4).any()
+    assert table.set_index("month").at["total", "received"] == 548
+    hidden = counts.isna()
+    for col in ("closed_by_team", "threshold_not_met", "transferred_to_locality"):
+        assert table[f"{col}_pct"][hidden[col]].isna().all()
+
+
+# --- disclosure: property tests -----------------------------------------------------
+
+def recoverable_exact(hidden, relations):
+    """Hidden cells a reader can work out by adding and subtracting: exact
+    Gauss-Jordan elimination over the rationals (independent of the code
+    under test).  A cell is recoverable when a row of the reduced matrix is
+    its unit vector."""
+    hidden = list(hidden)
+    index = {c: i for i, c in enumerate(hidden)}
+    rows = []
+    for rel in relations:
+        row = [Fraction(0)] * len(hidden)
+        for cell, coef in rel.items():
+            if cell in index:
+                row[index[cell]] = Fraction(coef)
+        if any(row):
+            rows.append(row)
+    pivots = []
+    r = 0
+    for col in range(len(hidden)):
+        pivot = next((k for k in range(r, len(rows)) if rows[k][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        rows[r] = [x / rows[r][col] for x in rows[r]]
+        for k in range(len(rows)):
+            if k != r and rows[k][col] != 0:
+                rows[k] = [a - rows[k][col] * b for a, b in zip(rows[k], rows[r])]
+        pivots.append(col)
+        r += 1
+    out = []
+    for k, col in enumerate(pivots):
+        if sum(1 for x in rows[k] if x != 0) == 1:
+            out.append(hidden[col])
+    return out
+
+
+counts = st.integers(min_value=0, max_value=40) | st.integers(min_value=0, max_value=6)
+
+
+@st.composite
+def tables(draw):
+    n_rows = draw(st.integers(min_value=1, max_value=7))
+    n_cols = draw(st.integers(min_value=1, max_value=5))
+    body = [[draw(counts) for _ in range(n_cols)] for _ in range(n_rows)]
+    parts = [f"c{j}" for j in range(n_cols)]
+    frame = pd.DataFrame(body, columns=parts, index=[f"r{i}" for i in range(n_rows)])
+    frame["total"] = frame[parts].sum(axis=1)
+    with_total_row = draw(st.booleans())
+    if with_total_row:
+        frame.loc["total"] = frame.sum()
+    return frame, parts, with_total_row
+
+
+def relations_of(frame, parts, with_total_row):
+    body = [r for r in frame.index if r != "total"]
+    rels = [{**{(r, c): 1 for c in parts}, (r, "total"): -1} for r in frame.index]
+    if with_total_row:
+        rels += [{**{(r, c): 1 for r in body}, ("total", c): -1} for c in parts + ["total"]]
+    return rels
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_no_small_count_survives_or_can_be_recovered(case):
+    frame, parts, with_total_row = case
+    out = disclosure.suppress(frame, parts, total="total", total_row="total" if with_total_row else None)
+    cols = parts + ["total"]
+    cells = out[cols].stack()
+    shown = cells.dropna()
+    assert not shown.between(1, 4).any()
+    # every small count is hidden
+    small = frame[cols].stack().between(1, 4)
+    assert cells[small[small].index].isna().all()
+    hidden = [(r, c) for r in out.index for c in cols if pd.isna(out.at[r, c])]
+    rels = relations_of(frame, parts, with_total_row)
+    assert recoverable_exact(hidden, rels) == []
+    # nor from knowing that a hidden count is at least 1 (zeros are shown):
+    # no shown total less its shown parts equals the number of hidden parts
+    for rel in rels:
+        hidden_parts = [c for c in rel if c in set(hidden)]
+        total_shown = all(rel[c] == 1 for c in hidden_parts)
+        if hidden_parts and total_shown:
+            assert sum(frame.at[c] for c in hidden_parts) != len(hidden_parts), rel
+    # the shown cells are the true values
+    for (r, c), v in shown.items():
+        assert v == frame.at[r, c]
+    # internal outputs are not suppressed
+    assert disclosure.suppress(frame, parts, total="total", internal=True)[cols].equals(frame[cols].astype("Int64"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=9, max_size=9))
+def test_nested_counts_leave_no_small_difference(draws):
+    names = ["concerns", "met_threshold", "s42_enquiries", "concluded", "risk_identified",
+             "risk_reduced_or_removed", "msp_asked", "msp_expressed", "msp_achieved"]
+    counts = {}
+    for name, d in zip(names, draws):
+        parent = sg.SAC_PARENT.get(name)
+        counts[name] = d if parent is None else min(d, counts[parent])
+    shown = disclosure.suppress_nested(counts, sg.SAC_PARENT)
+    visible = {k: v for k, v in shown.items() if v is not pd.NA}
+    assert not any(1 <= v <= 4 for v in visible.values())
+    for name in visible:
+        p = sg.SAC_PARENT.get(name)
+        while p is not None:
+            if p in visible:
+                assert not 1 <= visible[p] - visible[name] <= 4, (p, name)
+            p = sg.SAC_PARENT.get(p)
+
+
+def test_the_recovery_check_catches_primary_suppression_alone():
+    frame = pd.DataFrame({"c0": [3, 10, 13], "c1": [8, 9, 17], "total": [11, 19, 30]}, index=["r0", "r1", "total"])
+    rels = relations_of(frame, ["c0", "c1"], True)
+    assert recoverable_exact([("r0", "c0")], rels) == [("r0", "c0")]
+    # a rectangle of four hidden cells cannot be worked out
+    assert recoverable_exact([("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")], rels) == []
+    # the package's own check agrees
+    assert disclosure.recoverable([("r0", "c0")], rels) == [("r0", "c0")]
+
+
+def test_change_on_year_and_weekly_average():
+    change = sg.change_on_year(3880, 782)
+    assert change["previous"] == 3098
+    assert round(change["change_pct"], 2) == 25.24
+    assert round(sg.weekly_average(3880, date(2020, 1, 1), date(2020, 12, 31)), 2) == 74.21
+
+
+def test_threshold_conversion_from_published_tables(cases):
+    totals = sg.outcome_totals(cases).set_index("case_type")
+    assert totals.at["community", "closed_by_team"] == 108  # the months, not the printed 100
+    assert totals.at["organisational", "met_threshold_pct"] == 38.1  # (548 - 339) / 548
+    assert totals.at["community", "met_threshold_pct"] == 36.0  # (600 - 384) / 600
+
+
+def test_parquet_extract_loads_like_csv(tmp_path, synthetic):
+    path = tmp_path / "concerns.parquet"
+    pd.read_csv(SYNTHETIC, dtype=str, keep_default_na=False).to_parquet(path)
+    again = sg.load_concerns(path, snapshot=sg.SYNTHETIC_SNAPSHOT)
+    assert sg.monthly_cases(again).equals(sg.monthly_cases(synthetic))
+
+
+def test_meetings_with_safeguarding_material_run_the_analysis():
+    from toolkit import meeting
+
+    listed = {m.date: m.analyses.get("safeguarding") for m in meeting.load_all()}
+    assert {d for d, opts in listed.items() if opts is not None} == {"2019-01-21", "2021-01-18", "2024-01-22"}
+    assert listed["2021-01-18"]["concerns_path"] == "data/synthetic/safeguarding_concerns_synthetic.csv"
+    assert sg.pack_of("2021-01-18") == SRC
+    assert sg.packs_up_to("2021-01-18") == ["000_34a0172e3db75070.txt", "002_5b95b27d885825d4.txt", SRC]

@@ -1,0 +1,796 @@
+"""Safeguarding: alerts (concerns), Section 42 enquiries, thresholds, SARs.
+
+Loaders (``load_*``) read the published figures transcribed from the packs
+and the record-level extract of concerns; calculations are pure functions on
+frames; :func:`findings` runs every reconciliation check on the published
+figures.  The synthetic extract in ``data/synthetic/`` is made by
+:func:`synthetic_concerns` (``python -m toolkit.safeguarding`` rewrites it).
+"""
+from __future__ import annotations
+
+import calendar
+import math
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from . import disclosure
+from .errors import LoaderError, Problem
+from .reconcile import decimals_of, finding, frame, round_half_away
+from .sources import SOURCES, Column, load_published, parse_frame, read_table, resolve_data_dir
+
+DOMAIN = "safeguarding"
+CASE_TYPES = ("organisational", "community")
+OUTCOMES = ("closed_by_team", "threshold_not_met", "transferred_to_locality", "open")
+MEASURES = ("received",) + OUTCOMES
+#: Types of risk as in the Safeguarding Adults Collection (SAC).
+RISK_TYPES = (
+    "physical", "sexual", "psychological", "financial", "discriminatory", "organisational",
+    "neglect", "domestic", "sexual_exploitation", "modern_slavery", "self_neglect",
+)
+RISK_OUTCOMES = ("reduced", "removed", "remained")
+MSP_OUTCOMES = ("fully", "partially", "not_achieved")
+TABLE_OF = {"organisational": 1, "community": 2}
+TOTAL = "total"
+
+SYNTHETIC_SEED = 20210118
+SYNTHETIC_SNAPSHOT = date(2020, 12, 11)
+SYNTHETIC_FILE = Path("synthetic") / "safeguarding_concerns_synthetic.csv"
+
+
+# --- loaders: published figures ----------------------------------------------
+
+def load_cases(data_dir=None) -> pd.DataFrame:
+    """Tables 1 (organisational) and 2 (community) of the January 2021 pack:
+    one row per (case type, month, measure, unit); ``month`` is ``YYYY-MM`` or
+    ``total``; unit ``count`` for the counts, ``percent`` for the printed shares."""
+    return load_published(
+        "safeguarding_cases",
+        columns=[
+            Column("table", "int", choices=("1", "2")),
+            Column("case_type", choices=CASE_TYPES),
+            Column("month", pattern=r"\d{4}-\d{2}|total"),
+            Column("measure", choices=MEASURES),
+        ],
+        unique=["case_type", "month", "measure", "unit"],
+        data_dir=data_dir,
+    )
+
+
+def load_sar(data_dir=None) -> pd.DataFrame:
+    """Tables 3 (SAR referrals, commenced, completed) and 4 (independent reviewer costs)."""
+    return load_published(
+        "safeguarding_sar",
+        columns=[Column("table", "int", choices=("3", "4")), Column("year", pattern=r"\d{4}/\d{2}"),
+                 Column("measure", choices=("referrals", "commenced", "completed", "as_at", "independent_reviewer_cost"))],
+        unique=["table", "year", "measure"],
+        data_dir=data_dir,
+        value_kind="str",
+    )
+
+
+def load_figures(data_dir=None) -> pd.DataFrame:
+    """Single figures from the packs' prose and dashboards, by measure, area and
+    period.  ``value`` is a number (empty for text rows), ``text`` the text of
+    text rows (unit ``text``)."""
+    out = load_published(
+        "safeguarding_figures",
+        columns=[Column("measure"), Column("area", choices=("leicestershire", "east_midlands", "england")),
+                 Column("period")],
+        unique=["source", "lines", "measure", "area", "period"],
+        data_dir=data_dir,
+        value_kind="str",
+    )
+    return _split_text(out, "safeguarding_figures", data_dir)
+
+
+def load_budget(data_dir=None) -> pd.DataFrame:
+    """Each MTFS edition's Safeguarding, DoLS and Court of Protection budget line
+    (Mental Health & Safeguarding from 2024/25), DoLS grants and growth."""
+    return load_published(
+        "safeguarding_budget",
+        columns=[Column("edition", pattern=r"\d{4}/\d{2}"), Column("item"), Column("measure")],
+        unique=["edition", "item", "measure"],
+        data_dir=data_dir,
+    )
+
+
+def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
+    from .sources import published_path
+
+    problems = []
+    numbers = []
+    for row, rec in out.iterrows():
+        if rec["unit"] == "text":
+            numbers.append(math.nan)
+            continue
+        try:
+            numbers.append(float(rec["value"]))
+        except (TypeError, ValueError):
+            numbers.append(math.nan)
+            problems.append(Problem(column="value", expected="a number for a non-text unit", found=str(rec["value"]), row=int(row)))
+    if problems:
+        raise LoaderError(published_path(name, data_dir), problems)
+    out = out.copy()
+    out["text"] = out["value"].where(out["unit"] == "text", None)
+    out["value"] = pd.Series(numbers, index=out.index, dtype="float64")
+    return out
+
+
+# --- loader: the record-level extract -----------------------------------------
+
+CONCERN_COLUMNS = (
+    Column("concern_id", pattern=r"[A-Za-z0-9_.-]+", description="unique id of the concern"),
+    Column("person_id", pattern=r"(?!\d{10}$)[A-Za-z0-9_.-]+", description="pseudonymous person id (never an NHS number)"),
+    Column("received_date", "date", description="date the concern was received"),
+    Column("case_type", choices=CASE_TYPES),
+    Column("outcome", choices=OUTCOMES),
+    Column("outcome_date", "date", nullable=True, description="empty while the outcome is open"),
+    Column("s42_enquiry", "bool", description="a Section 42 enquiry followed"),
+    Column("enquiry_concluded_date", "date", nullable=True),
+    Column("risk_type", nullable=True, choices=RISK_TYPES),
+    Column("risk_outcome", nullable=True, choices=RISK_OUTCOMES),
+    Column("msp_asked", "bool", description="asked about desired outcomes (Making Safeguarding Personal)"),
+    Column("msp_outcomes", nullable=True, choices=MSP_OUTCOMES),
+)
+
+
+def load_concerns(path, snapshot: date | None = None) -> pd.DataFrame:
+    """Load and validate an extract of concerns, one row per concern.
+
+    Checks every cell (codes, dates, booleans), duplicate ``concern_id`` and the
+    rules between columns: an outcome date exactly when the outcome is not
+    ``open``; no outcome or conclusion before the concern was received; a
+    concluded date, risk outcome or Section 42 flag only where an enquiry can
+    have followed; MSP outcomes only where the person was asked; no date after
+    ``snapshot`` (default today).  Every problem is reported with its row and
+    column; nothing is dropped.  Extra columns are kept as text.
+    """
+    path = Path(path)
+    out = parse_frame(read_table(path), CONCERN_COLUMNS, path, unique=["concern_id"])
+    snapshot = snapshot or date.today()
+    limit = pd.Timestamp(snapshot)
+    problems = []
+    for row, rec in out.iterrows():
+        def bad(column, expected, found):
+            problems.append(Problem(column=column, expected=expected, found=str(found), row=int(row)))
+
+        received = rec["received_date"]
+        is_open = rec["outcome"] == "open"
+        if is_open and not pd.isna(rec["outcome_date"]):
+            bad("outcome_date", "empty while the outcome is open", rec["outcome_date"].date())
+        if not is_open and pd.isna(rec["outcome_date"]):
+            bad("outcome_date", f"a date for outcome {rec['outcome']}", "")
+        for col in ("outcome_date", "enquiry_concluded_date"):
+            when = rec[col]
+            if not pd.isna(when) and when < received:
+                bad(col, f"a date on or after received_date {received.date()}", when.date())
+        for col in ("received_date", "outcome_date", "enquiry_concluded_date"):
+            when = rec[col]
+            if not pd.isna(when) and when > limit:
+                bad(col, f"a date on or before the snapshot {snapshot}", when.date())
+        if rec["s42_enquiry"] and rec["outcome"] == "threshold_not_met":
+            bad("s42_enquiry", "false when the threshold was not met", "true")
+        if not rec["s42_enquiry"] and not pd.isna(rec["enquiry_concluded_date"]):
+            bad("enquiry_concluded_date", "empty when s42_enquiry is false", rec["enquiry_concluded_date"].date())
+        if rec["risk_outcome"] is not None and pd.isna(rec["enquiry_concluded_date"]):
+            bad("risk_outcome", "empty until the enquiry is concluded", rec["risk_outcome"])
+        if rec["msp_outcomes"] is not None and not rec["msp_asked"]:
+            bad("msp_outcomes", "empty when msp_asked is false", rec["msp_outcomes"])
+    if problems:
+        raise LoaderError(path, problems)
+    return out
+
+
+# --- calculations on the extract ----------------------------------------------
+
+COUNT_COLUMNS = ["received", *OUTCOMES]
+
+
+def monthly_cases(concerns: pd.DataFrame) -> pd.DataFrame:
+    """One row per (month, case_type) with integer ``received`` and the count
+    of each outcome (``closed_by_team``, ``threshold_not_met``,
+    ``transferred_to_locality``, ``open``); months from the first to the last
+    concern, both case types, zeros included.  No suppression here."""
+    columns = ["month", "case_type", *COUNT_COLUMNS]
+    if concerns.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in COUNT_COLUMNS else object) for c in columns})
+    month = concerns["received_date"].dt.strftime("%Y-%m")
+    counts = pd.crosstab([month.rename("month"), concerns["case_type"].rename("case_type")],
+                         concerns["outcome"]).reindex(columns=list(OUTCOMES), fill_value=0)
+    periods = pd.period_range(month.min(), month.max(), freq="M").strftime("%Y-%m")
+    full = pd.MultiIndex.from_product([list(periods), list(CASE_TYPES)], names=["month", "case_type"])
+    counts = counts.reindex(full, fill_value=0)
+    counts.insert(0, "received", counts.sum(axis=1))
+    out = counts.reset_index()
+    out.columns.name = None
+    for col in COUNT_COLUMNS:
+        out[col] = out[col].astype("int64")
+    return out[columns]
+
+
+def _round(value, ndigits: int = 0) -> float:
+    """Round half away from zero (numpy scalars included)."""
+    return round_half_away(float(value), ndigits)
+
+
+def _share(part, whole, ndigits: int = 1):
+    if pd.isna(part) or pd.isna(whole) or whole == 0:
+        return math.nan
+    return _round(100.0 * float(part) / float(whole), ndigits)
+
+
+def case_table(monthly: pd.DataFrame, case_type: str, internal: bool = False) -> pd.DataFrame:
+    """The published layout of Table 1 or 2 from :func:`monthly_cases`: one row
+    per month and a ``total`` row; counts, and each outcome's share of cases
+    received (one decimal, half away from zero).  Unless ``internal``, counts of
+    1 to 4 and any count that would reveal one by subtraction are suppressed
+    (``<NA>``), and so are the shares of suppressed counts."""
+    part = monthly[monthly["case_type"] == case_type].set_index("month")[COUNT_COLUMNS]
+    part.loc[TOTAL] = part.sum()
+    part.index.name = "month"
+    counts = disclosure.suppress(part, list(OUTCOMES), total="received", total_row=TOTAL, internal=internal)
+    out = counts.copy()
+    for col in OUTCOMES[:3]:
+        shares = [_share(n, d) for n, d in zip(counts[col], counts["received"])]
+        out.insert(out.columns.get_loc(col) + 1, f"{col}_pct", pd.Series(shares, index=out.index, dtype="float64"))
+    return out.reset_index()
+
+
+def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases received month by month: published (Tables 1 and 2) beside the
+    counts rebuilt from an extract."""
+    pub = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
+    pub = pub[["month", "case_type", "value"]].rename(columns={"value": "published"})
+    rebuilt = monthly[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
+    out = pub.merge(rebuilt, on=["month", "case_type"], how="outer")
+    out["published"] = out["published"].astype("Int64")
+    out["rebuilt"] = out["rebuilt"].astype("Int64")
+    out["difference"] = out["rebuilt"] - out["published"]
+    return out.sort_values(["case_type", "month"], key=lambda s: s.map({c: i for i, c in enumerate(CASE_TYPES)}) if s.name == "case_type" else s).reset_index(drop=True)
+
+
+def sac_measures(concerns: pd.DataFrame, internal: bool = False) -> pd.DataFrame:
+    """SAC-style measures from an extract: numerator, denominator and share (%)
+    for the threshold conversion rate, the Section 42 share, the outcome of
+    identified risks and Making Safeguarding Personal.
+
+    Unless ``internal``, a measure whose numerator, denominator or their
+    difference is 1 to 4 is suppressed (the difference would reveal the
+    complement's small count)."""
+    s42 = concerns["s42_enquiry"].astype(bool)
+    met = concerns["outcome"] != "threshold_not_met"
+    concluded = s42 & concerns["enquiry_concluded_date"].notna()
+    with_risk = concluded & concerns["risk_outcome"].notna()
+    asked = concluded & concerns["msp_asked"].astype(bool)
+    expressed = asked & concerns["msp_outcomes"].notna()
+    counts = {
+        "concerns": len(concerns),
+        "met_threshold": int(met.sum()),
+        "s42_enquiries": int(s42.sum()),
+        "concluded": int(concluded.sum()),
+        "risk_identified": int(with_risk.sum()),
+        "risk_reduced_or_removed": int((with_risk & concerns["risk_outcome"].isin(["reduced", "removed"])).sum()),
+        "msp_asked": int(asked.sum()),
+        "msp_expressed": int(expressed.sum()),
+        "msp_achieved": int((expressed & concerns["msp_outcomes"].isin(["fully", "partially"])).sum()),
+    }
+    shown = disclosure.suppress_nested(counts, SAC_PARENT, internal=internal)
+    rows = []
+    for measure, description, num, den in SAC_MEASURES:
+        n, d = shown[num], shown[den]
+        rows.append({"measure": measure, "description": description,
+                     "numerator": n, "denominator": d, "value": _share(n, d)})
+    out = pd.DataFrame(rows)
+    out["numerator"] = out["numerator"].astype("Int64")
+    out["denominator"] = out["denominator"].astype("Int64")
+    return out
+
+
+#: Nested counts of an extract: each is a subset of its parent.
+SAC_PARENT = {
+    "met_threshold": "concerns", "s42_enquiries": "met_threshold", "concluded": "s42_enquiries",
+    "risk_identified": "concluded", "risk_reduced_or_removed": "risk_identified",
+    "msp_asked": "concluded", "msp_expressed": "msp_asked", "msp_achieved": "msp_expressed",
+}
+#: measure, description, numerator, denominator.
+SAC_MEASURES = (
+    ("met_threshold_rate", "concerns that met the threshold", "met_threshold", "concerns"),
+    ("conversion_rate", "concerns leading to a Section 42 enquiry", "s42_enquiries", "concerns"),
+    ("s42_share_of_met_threshold", "Section 42 enquiries among concerns that met the threshold", "s42_enquiries", "met_threshold"),
+    ("risk_reduced_or_removed", "concluded enquiries with a risk identified: risk reduced or removed", "risk_reduced_or_removed", "risk_identified"),
+    ("msp_asked", "concluded enquiries where the person was asked about outcomes", "msp_asked", "concluded"),
+    ("msp_outcomes_achieved", "outcomes expressed that were fully or partially achieved", "msp_achieved", "msp_expressed"),
+)
+
+
+def risk_types(concerns: pd.DataFrame, internal: bool = False) -> pd.DataFrame:
+    """Concluded Section 42 enquiries by type of risk, with each type's share (%)."""
+    concluded = concerns[concerns["s42_enquiry"].astype(bool) & concerns["enquiry_concluded_date"].notna()]
+    counts = concluded["risk_type"].value_counts().reindex(list(RISK_TYPES), fill_value=0)
+    wide = pd.DataFrame([list(counts) + [int(counts.sum())]], columns=[*RISK_TYPES, TOTAL])
+    wide = disclosure.suppress(wide, list(RISK_TYPES), total=TOTAL, internal=internal)
+    total = wide.at[0, TOTAL]
+    return pd.DataFrame({
+        "risk_type": [*RISK_TYPES, TOTAL],
+        "enquiries": pd.array([wide.at[0, c] for c in [*RISK_TYPES, TOTAL]], dtype="Int64"),
+        "share": [_share(wide.at[0, c], total) for c in [*RISK_TYPES, TOTAL]],
+    })
+
+
+# --- calculations on the published figures ------------------------------------
+
+def published_table(cases: pd.DataFrame, case_type: str) -> pd.DataFrame:
+    """Table 1 or 2 as printed: counts and printed shares by month."""
+    part = cases[cases["case_type"] == case_type]
+    counts = part[part["unit"] == "count"].pivot(index="month", columns="measure", values="value")
+    pcts = part[part["unit"] == "percent"].pivot(index="month", columns="measure", values="value")
+    out = counts.reindex(columns=COUNT_COLUMNS).astype("Int64")
+    for col in OUTCOMES[:3]:
+        out.insert(out.columns.get_loc(col) + 1, f"{col}_pct", pcts[col] if col in pcts else math.nan)
+    out = out.reset_index()
+    out.columns.name = None
+    return out
+
+
+def outcome_totals(cases: pd.DataFrame) -> pd.DataFrame:
+    """Total received and each outcome for each case type, with shares of
+    received (from the month rows, not the printed totals), and the threshold
+    conversion: the share of cases that met the threshold."""
+    body = cases[(cases["unit"] == "count") & (cases["month"] != TOTAL)]
+    sums = body.pivot_table(index="case_type", columns="measure", values="value", aggfunc="sum")
+    sums = sums.reindex(index=list(CASE_TYPES), columns=COUNT_COLUMNS)
+    out = sums.astype("int64").reset_index()
+    out.columns.name = None
+    for col in OUTCOMES:
+        out[f"{col}_pct"] = [_share(n, d) for n, d in zip(out[col], out["received"])]
+    out["met_threshold_pct"] = [_share(d - n, d) for n, d in zip(out["threshold_not_met"], out["received"])]
+    return out
+
+
+def change_on_year(current: float, change: float) -> dict:
+    """The previous year's figure and the percentage change, from this year's
+    figure and the change on the year."""
+    previous = current - change
+    return {"current": current, "previous": previous, "change": change,
+            "change_pct": 100.0 * change / previous if previous else math.nan}
+
+
+def weekly_average(total: float, start: date, end: date) -> float:
+    """Average per week over the days from ``start`` to ``end`` inclusive."""
+    days = (end - start).days + 1
+    return total / (days / 7.0)
+
+
+def sar_activity(sar: pd.DataFrame) -> pd.DataFrame:
+    """SAR referrals, commenced and completed, independent reviewer cost and
+    cost per completed review, by financial year."""
+    nums = sar[sar["unit"] != "date"].copy()
+    nums["value"] = nums["value"].astype(float)
+    out = nums.pivot(index="year", columns="measure", values="value")
+    out = out.reindex(columns=["referrals", "commenced", "completed", "independent_reviewer_cost"])
+    out["cost_per_completed_review"] = [
+        _round(c / n, 2) if n else math.nan for c, n in zip(out["independent_reviewer_cost"], out["completed"])
+    ]
+    for col in ("referrals", "commenced", "completed"):
+        out[col] = out[col].astype("Int64")
+    out = out.reset_index()
+    out.columns.name = None
+    return out
+
+
+def national_comparison(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every measure and period printed for more than one area (Leicestershire
+    beside the East Midlands and England), one row each, with the gap to England."""
+    nums = figures[figures["unit"] != "text"]
+    keyed = nums.groupby(["measure", "period"])["area"].nunique()
+    keys = keyed[keyed > 1].index
+    part = nums.set_index(["measure", "period"]).loc[keys].reset_index()
+    part = part.drop_duplicates(["measure", "period", "area"], keep="last")
+    out = part.pivot(index=["measure", "period"], columns="area", values="value")
+    out = out.reindex(columns=["leicestershire", "east_midlands", "england"])
+    out["gap_to_england"] = out["leicestershire"] - out["england"]
+    out = out.reset_index()
+    out.columns.name = None
+    return out
+
+
+def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The figures one pack prints."""
+    return figures[figures["source"] == source].reset_index(drop=True)
+
+
+def packs_up_to(meeting_date) -> list[str]:
+    """The source papers of the meetings held on or before ``meeting_date``,
+    oldest first."""
+    when = str(meeting_date)
+    return [src for src, day in sorted(SOURCES.items(), key=lambda kv: kv[1]) if day <= when]
+
+
+def pack_of(meeting_date) -> str | None:
+    """The source paper of the meeting on ``meeting_date`` (None if not a pack)."""
+    return next((src for src, day in SOURCES.items() if day == str(meeting_date)), None)
+
+
+def pack_figures(figures: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """The single figures one pack prints, for display: measure, area, period,
+    the figure (number or text), unit and lines."""
+    part = figures[figures["source"] == source]
+    shown = [t if t is not None else v for v, t in zip(part["value"], part["text"])]
+    return pd.DataFrame({
+        "measure": part["measure"].to_numpy(), "area": part["area"].to_numpy(), "period": part["period"].to_numpy(),
+        "figure": shown, "unit": part["unit"].to_numpy(), "lines": part["lines"].to_numpy(),
+    })
+
+
+def pack_budget(budget: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """The safeguarding budget lines and grants one pack prints."""
+    part = budget[budget["source"] == source]
+    return part[["edition", "item", "measure", "value", "unit", "lines"]].reset_index(drop=True)
+
+
+def findings_for(found: pd.DataFrame, sources) -> pd.DataFrame:
+    """The findings worth attention (every kind but ok) on the given packs,
+    with the standard columns first."""
+    part = found[(found["kind"] != "ok") & found["source"].isin(list(sources))]
+    cols = ["domain", "check", "source", "lines", "published", "computed", "difference", "kind", "description", "detail"]
+    return part[cols].reset_index(drop=True)
+
+
+def resolve_extract(path) -> Path | None:
+    """An extract path from a meeting's options: '' means none; a relative
+    path is taken from the repository root."""
+    if not path:
+        return None
+    from .sources import ROOT
+
+    path = Path(path)
+    return path if path.is_absolute() else ROOT / path
+
+
+def trend(figures: pd.DataFrame, measure: str, sources) -> pd.DataFrame:
+    """One measure by period and area as printed in the given packs; where a
+    later pack prints the same period again, the later figure is kept."""
+    part = figures[(figures["measure"] == measure) & figures["source"].isin(list(sources))].copy()
+    part["meeting"] = part["source"].map(SOURCES)
+    part = part.sort_values(["meeting", "lines"]).drop_duplicates(["period", "area"], keep="last")
+    return part.sort_values(["area", "period"])[["area", "period", "value", "unit", "meeting", "source", "lines"]].reset_index(drop=True)
+
+
+def england_comparison(concerns: pd.DataFrame, figures: pd.DataFrame, sources, internal: bool = False) -> pd.DataFrame:
+    """Measures from an extract beside the latest England figure printed in
+    the given packs: risk reduced or removed, and neglect's share of risks in
+    concluded enquiries."""
+    sac = sac_measures(concerns, internal=internal).set_index("measure")
+    types = risk_types(concerns, internal=internal).set_index("risk_type")
+    national = figures[(figures["area"] == "england") & figures["source"].isin(list(sources))].copy()
+    national["meeting"] = national["source"].map(SOURCES)
+    rows = []
+    for measure, local, published in (
+        ("risk reduced or removed (%)", sac.at["risk_reduced_or_removed", "value"], "risk_reduced_or_removed_pct"),
+        ("neglect: share of risks (%)", types.at["neglect", "share"], "neglect_share_of_risks_pct"),
+    ):
+        nat = national[national["measure"] == published].sort_values(["meeting", "period"])
+        last = nat.iloc[-1] if not nat.empty else None
+        rows.append({
+            "measure": measure, "extract": local,
+            "england": math.nan if last is None else last["value"],
+            "england_period": "" if last is None else last["period"],
+            "difference": math.nan if last is None or pd.isna(local) else _round(local - last["value"], 1),
+        })
+    return pd.DataFrame(rows)
+
+
+# --- reconciliation -----------------------------------------------------------
+
+def _f(check, description, published, computed, source, lines, **kw):
+    return finding(DOMAIN, check, description, published, computed, source, lines, **kw)
+
+
+def _cell(cases, case_type, month, measure, unit="count"):
+    hit = cases[(cases["case_type"] == case_type) & (cases["month"] == month)
+                & (cases["measure"] == measure) & (cases["unit"] == unit)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def check_rows(cases: pd.DataFrame) -> list[dict]:
+    """Outcome columns against cases received, row by row (totals row included)."""
+    rows = []
+    for (case_type, month), part in cases[cases["unit"] == "count"].groupby(["case_type", "month"], sort=False):
+        vals = part.set_index("measure")["value"]
+        rec = part.iloc[0]
+        table = int(rec["table"])
+        outcomes = sum(vals.get(m, 0) for m in OUTCOMES)
+        rows.append(_f(
+            "row_outcomes_vs_received",
+            f"Table {table} {month}: outcomes add up to cases received",
+            vals["received"], outcomes, rec["source"], rec["lines"], tolerance=0, unit="count",
+            detail=" + ".join(f"{int(vals.get(m, 0))}" for m in OUTCOMES) + f" = {int(outcomes)}",
+        ))
+    return rows
+
+
+def check_columns(cases: pd.DataFrame) -> list[dict]:
+    """Each column's printed total against the sum of its month rows."""
+    rows = []
+    counts = cases[cases["unit"] == "count"]
+    for case_type in CASE_TYPES:
+        for measure in MEASURES:
+            col = counts[(counts["case_type"] == case_type) & (counts["measure"] == measure)]
+            total = col[col["month"] == TOTAL]
+            if total.empty:
+                continue
+            rec = total.iloc[0]
+            body = col[col["month"] != TOTAL]
+            rows.append(_f(
+                "column_total_vs_rows",
+                f"Table {int(rec['table'])} {measure}: printed total equals the sum of the months",
+                rec["value"], body["value"].sum(), rec["source"], rec["lines"], tolerance=0, unit="count",
+                detail=f"{len(body)} months",
+            ))
+    return rows
+
+
+def percentage_finding(check, description, printed_value, printed, part, whole, source, lines) -> dict:
+    """A printed percentage against its counts.  ``ok`` when it is the share
+    rounded half away from zero to the printed decimals; ``rounding`` when it
+    is the share truncated instead; ``mismatch`` otherwise."""
+    exact = 100.0 * float(part) / float(whole)
+    d = decimals_of(printed)
+    rounded = _round(exact, d)
+    truncated = math.floor(exact * 10**d + 1e-9) / 10**d
+    detail = f"{int(part)} / {int(whole)} = {exact:.4f}%"
+    if abs(rounded - printed_value) < 1e-9:
+        kind = "ok"
+    elif abs(truncated - printed_value) < 1e-9:
+        kind = "rounding"
+        detail += f"; printed {printed} is truncated, not rounded"
+    else:
+        kind = "mismatch"
+    return _f(check, description, printed_value, rounded, source, lines, kind=kind, unit="percent", detail=detail)
+
+
+def check_percentages(cases: pd.DataFrame) -> list[dict]:
+    """Each printed percentage against its count over cases received."""
+    rows = []
+    for _, rec in cases[cases["unit"] == "percent"].iterrows():
+        count = _cell(cases, rec["case_type"], rec["month"], rec["measure"])
+        received = _cell(cases, rec["case_type"], rec["month"], "received")
+        rows.append(percentage_finding(
+            "percent_vs_counts",
+            f"Table {int(rec['table'])} {rec['month']} {rec['measure']}: printed share of cases received",
+            rec["value"], rec["printed"], count["value"], received["value"], rec["source"], rec["lines"],
+        ))
+    return rows
+
+
+def _fig(figures, measure, period=None, area="leicestershire", source=None):
+    hit = figures[(figures["measure"] == measure) & (figures["area"] == area)]
+    if period is not None:
+        hit = hit[hit["period"] == period]
+    if source is not None:
+        hit = hit[hit["source"] == source]
+    if hit.empty:
+        raise KeyError(f"no published figure {measure} {area} {period}")
+    return hit.iloc[0]
+
+
+def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -> list[dict]:
+    """Prose totals against table totals, and prose figures against each other."""
+    rows = []
+    received = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
+    osa = received[received["case_type"] == "organisational"].set_index("month")["value"]
+    for measure, pick in (("osa_cases_month_high", max), ("osa_cases_month_low", min)):
+        for _, rec in figures[figures["measure"] == measure].iterrows():
+            month = rec["period"]
+            extreme = pick(osa)
+            rows.append(_f(
+                "prose_vs_table", f"OSA cases received in {month} (prose) against Table 1",
+                rec["value"], osa.get(month, math.nan), rec["source"], rec["lines"], tolerance=0, unit="count",
+                detail=f"Table 1 {'highest' if pick is max else 'lowest'} month: {int(extreme)} in "
+                       + ", ".join(m for m, v in osa.items() if v == extreme),
+            ))
+    sar_num = sar[sar["unit"] != "date"].assign(value=lambda f: f["value"].astype(float))
+    ref = sar_num[sar_num["measure"] == "referrals"]
+    rec = _fig(figures, "sar_referrals_three_years")
+    rows.append(_f("prose_vs_table", "SAR referrals in the past three years (prose) against Table 3",
+                   rec["value"], ref["value"].sum(), rec["source"], rec["lines"], tolerance=0, unit="count",
+                   detail=" + ".join(f"{int(v)}" for v in ref["value"])))
+    cost = sar_num[sar_num["measure"] == "independent_reviewer_cost"]
+    rec = _fig(figures, "sar_cost_three_years")
+    rows.append(_f("prose_vs_table", "cost of SARs over three years (prose) against Table 4",
+                   rec["value"], cost["value"].sum(), rec["source"], rec["lines"], tolerance=0, unit="gbp",
+                   detail=" + ".join(f"{int(v):,}" for v in cost["value"])))
+    rec = _fig(figures, "sar_referrals_since_march_2020")
+    in_year = ref[ref["year"] == "2020/21"]["value"].iloc[0]
+    rows.append(_f("prose_vs_table",
+                   "SAR referrals from March 2020 (prose) cannot be fewer than the 2020/21 referrals in Table 3",
+                   rec["value"], in_year, rec["source"], rec["lines"], unit="count",
+                   kind="ok" if rec["value"] >= in_year else "mismatch",
+                   detail="2020/21 began in April 2020, inside the period from March 2020"))
+
+    alerts = _fig(figures, "alerts", "2020")
+    csc = _fig(figures, "alerts_via_csc", "2020")
+    csc_pct = _fig(figures, "alerts_via_csc_pct", "2020")
+    rows.append(percentage_finding("prose_percent_vs_counts", "alerts via the Customer Service Centre: share of alerts in 2020",
+                                   csc_pct["value"], csc_pct["printed"], csc["value"], alerts["value"],
+                                   csc_pct["source"], f"{alerts['lines']};{csc_pct['lines']}"))
+    change = _fig(figures, "alerts_change", "2020")
+    change_pct = _fig(figures, "alerts_change_pct", "2020")
+    prev = alerts["value"] - change["value"]
+    rows.append(percentage_finding("prose_percent_vs_counts", "alerts: change on the previous year as a share of it",
+                                   change_pct["value"], change_pct["printed"], change["value"], prev,
+                                   change_pct["source"], f"{alerts['lines']};{change_pct['lines']}"))
+    per_week = _fig(figures, "alerts_per_week", "2020")
+    avg = weekly_average(alerts["value"], date(2020, 1, 1), date(2020, 12, 31))
+    rows.append(_f("prose_average_vs_total", "alerts per week: 2020 alerts over the 52.3 weeks of 2020",
+                   per_week["value"], _round(avg, 0), per_week["source"], f"{alerts['lines']};{per_week['lines']}",
+                   tolerance=0, unit="count",
+                   detail=f"{int(alerts['value']):,} / {366 / 7:.2f} = {avg:.2f}; {int(per_week['value'])} a week would be "
+                          f"{per_week['value'] * 366 / 7:,.0f} alerts"))
+
+    for measure, num, den in (("msp_outcomes_achieved_pct", "msp_outcomes_achieved", "msp_outcomes_expressed"),
+                              ("risk_reduced_or_removed_pct", "risk_reduced_or_removed", "risk_identified")):
+        for _, n in figures[(figures["measure"] == num)].iterrows():
+            d = _fig(figures, den, n["period"], source=n["source"])
+            p = figures[(figures["measure"] == measure) & (figures["period"] == n["period"])
+                        & (figures["source"] == n["source"]) & (figures["lines"] == n["lines"])]
+            if p.empty:
+                p = figures[(figures["measure"] == measure) & (figures["period"] == n["period"]) & (figures["source"] == n["source"])]
+            p = p.iloc[0]
+            rows.append(percentage_finding("prose_percent_vs_counts", f"{measure} {n['period']}: printed share of its counts",
+                                           p["value"], p["printed"], n["value"], d["value"], p["source"], p["lines"]))
+    return rows
+
+
+def check_quoted_twice(figures: pd.DataFrame) -> list[dict]:
+    """The same measure, area and period printed more than once: each later
+    quotation against the first, at the coarser of the two precisions."""
+    rows = []
+    nums = figures[figures["unit"] != "text"]
+    for (measure, area, period), part in nums.groupby(["measure", "area", "period"], sort=True):
+        if len(part) < 2:
+            continue
+        first = part.iloc[0]
+        for _, other in part.iloc[1:].iterrows():
+            d = min(decimals_of(first["printed"] or ""), decimals_of(other["printed"] or ""))
+            a, b = _round(first["value"], d), _round(other["value"], d)
+            kind = "ok" if a == b and first["value"] == other["value"] else ("rounding" if a == b else "mismatch")
+            rows.append(_f("quoted_twice", f"{measure} ({area}, {period}) quoted at {first['source']} line {first['lines']} and again",
+                           first["value"], other["value"], other["source"], other["lines"], kind=kind,
+                           unit=first["unit"], detail=f"first quoted on line {first['lines']}"))
+    return rows
+
+
+def check_budget(budget: pd.DataFrame) -> list[dict]:
+    """Each budget line: employees + running expenses + internal income = gross;
+    gross + external income = net.  The DoLS service budget of 2024/25:
+    staffing + running costs + income = net service budget."""
+    rows = []
+    for (edition, item), part in budget.groupby(["edition", "item"], sort=True):
+        v = part.set_index("measure")["value"]
+        rec = part.iloc[0]
+        if {"employees", "running_expenses", "internal_income", "gross_budget"} <= set(v.index):
+            rows.append(_f("budget_line_arithmetic", f"{edition} {item}: employees + running expenses + internal income = gross budget",
+                           v["gross_budget"], v["employees"] + v["running_expenses"] + v["internal_income"],
+                           rec["source"], rec["lines"], tolerance=0, unit="gbp"))
+            rows.append(_f("budget_line_arithmetic", f"{edition} {item}: gross budget + external income = net budget",
+                           v["net_budget"], v["gross_budget"] + v["external_income"], rec["source"], rec["lines"],
+                           tolerance=0, unit="gbp"))
+        if {"staffing_2023_24", "running_costs_2023_24", "income_2023_24", "net_budget_since_2017_18"} <= set(v.index):
+            rows.append(_f("budget_line_arithmetic", f"{edition} {item}: staffing + running costs + income = net service budget",
+                           v["net_budget_since_2017_18"],
+                           round(v["staffing_2023_24"] + v["running_costs_2023_24"] + v["income_2023_24"], 6),
+                           rec["source"], rec["lines"], printed="£2.2m", unit="gbp_millions"))
+    return rows
+
+
+def findings(data_dir=None) -> pd.DataFrame:
+    """Every safeguarding reconciliation check on the published figures."""
+    cases, sar, figures, budget = load_cases(data_dir), load_sar(data_dir), load_figures(data_dir), load_budget(data_dir)
+    rows = (check_rows(cases) + check_columns(cases) + check_percentages(cases)
+            + check_prose(cases, sar, figures) + check_quoted_twice(figures) + check_budget(budget))
+    return frame(rows)
+
+
+# --- the synthetic extract ----------------------------------------------------
+
+def synthetic_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """The month-by-month counts the synthetic extract honours.
+
+    Cases received are taken as printed (their column totals agree).  Closed by
+    the team, threshold not met and still open are taken as printed; cases
+    transferred to locality are the remainder, so that each month's outcomes
+    add up to the cases received.  This differs from the printed transfers in
+    the months whose printed outcomes do not add up (see the findings)."""
+    body = cases[(cases["unit"] == "count") & (cases["month"] != TOTAL)]
+    wide = body.pivot(index=["month", "case_type"], columns="measure", values="value").reindex(columns=COUNT_COLUMNS)
+    wide = wide.astype("int64")
+    wide["transferred_to_locality"] = wide["received"] - wide["closed_by_team"] - wide["threshold_not_met"] - wide["open"]
+    if (wide["transferred_to_locality"] < 0).any():
+        raise ValueError("published outcomes exceed cases received: cannot honour them")
+    out = wide.reset_index()
+    out.columns.name = None
+    return out.sort_values(["month", "case_type"], key=lambda s: s.map(CASE_TYPES.index) if s.name == "case_type" else s).reset_index(drop=True)
+
+
+def synthetic_concerns(cases: pd.DataFrame, seed: int = SYNTHETIC_SEED, snapshot: date = SYNTHETIC_SNAPSHOT) -> pd.DataFrame:
+    """A synthetic extract of concerns whose monthly counts are
+    :func:`synthetic_counts` of the published tables.  Every row is marked
+    ``synthetic = true``; no real person is in it.  Same seed, same rows."""
+    rng = random.Random(seed)
+
+    def pick(options, weights):
+        x = rng.random() * sum(weights)
+        for option, w in zip(options, weights):
+            x -= w
+            if x < 0:
+                return option
+        return options[-1]
+
+    def days(lo, hi):
+        return lo + int(rng.random() * (hi - lo + 1))
+
+    risk_weights = (12, 3, 18, 16, 1, 8, 30, 6, 1, 1, 4)
+    records = []
+    for _, month in synthetic_counts(cases).iterrows():
+        year, mon = (int(x) for x in month["month"].split("-"))
+        last = calendar.monthrange(year, mon)[1]
+        outcomes = [o for o in OUTCOMES for _ in range(int(month[o]))]
+        for outcome in outcomes:
+            received = date(year, mon, days(1, last))
+            rec = {"received_date": received, "case_type": month["case_type"], "outcome": outcome}
+            if outcome == "open":
+                rec["outcome_date"] = None
+            else:
+                rec["outcome_date"] = min(received + timedelta(days=days(0, 15)), snapshot)
+            p_s42 = {"closed_by_team": 0.6, "transferred_to_locality": 0.85, "open": 0.5, "threshold_not_met": 0.0}[outcome]
+            s42 = rng.random() < p_s42
+            concluded = None
+            if s42 and outcome != "open" and rng.random() < 0.85:
+                when = rec["outcome_date"] + timedelta(days=days(0, 60))
+                concluded = when if when <= snapshot else None
+            rec["s42_enquiry"] = s42
+            rec["enquiry_concluded_date"] = concluded
+            rec["risk_type"] = pick(RISK_TYPES, risk_weights)
+            rec["risk_outcome"] = pick(RISK_OUTCOMES, (55, 35, 10)) if concluded else None
+            rec["msp_asked"] = s42 and rng.random() < 0.85
+            rec["msp_outcomes"] = pick(MSP_OUTCOMES, (62, 32, 6)) if rec["msp_asked"] and concluded else None
+            records.append(rec)
+    records.sort(key=lambda r: (r["received_date"], CASE_TYPES.index(r["case_type"]), OUTCOMES.index(r["outcome"])))
+    people = max(1, int(len(records) * 0.85))
+    for i, rec in enumerate(records, start=1):
+        rec["concern_id"] = f"SYN-C{i:05d}"
+        rec["person_id"] = f"SYN-P{1 + int(rng.random() * people):05d}"
+        rec["synthetic"] = True
+    out = pd.DataFrame(records, columns=[c.name for c in CONCERN_COLUMNS] + ["synthetic"])
+    return out
+
+
+def write_concerns(concerns: pd.DataFrame, path) -> Path:
+    """Write an extract as CSV: ISO dates, ``true``/``false``, ``\\n`` line ends."""
+    out = concerns.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, bool)).any():
+            out[col] = out[col].map(lambda v: "" if v is None else ("true" if v else "false"))
+        else:
+            out[col] = out[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else
+                                    v.isoformat() if isinstance(v, date) else str(v))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def regenerate_synthetic(data_dir=None, path=None) -> Path:
+    """Rebuild ``data/synthetic/safeguarding_concerns_synthetic.csv`` from the
+    published Tables 1 and 2 (or write it to ``path``)."""
+    target = Path(path) if path else resolve_data_dir(data_dir) / SYNTHETIC_FILE
+    return write_concerns(synthetic_concerns(load_cases(data_dir)), target)
+
+
+if __name__ == "__main__":  # python -m toolkit.safeguarding [path]
+    print(regenerate_synthetic(path=sys.argv[1] if len(sys.argv) > 1 else None))
