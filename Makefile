@@ -30,7 +30,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package"; exit 1; fi; }
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider tests notebooks
 
 notebooks: setup

@@ -27,6 +27,8 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 #: Parameters every notebook takes, with the defaults a notebook uses when run
 #: on its own (nbval, JupyterLab): the package's data folder, no output files.
 COMMON_PARAMETERS = ("meeting_date", "data_dir", "output_dir", "internal")
+#: Notebooks that are not analyses of a pack: served live (``scrutiny explore``).
+INTERACTIVE = ("explore",)
 
 
 class Strict(BaseModel):

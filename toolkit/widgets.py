@@ -63,7 +63,7 @@ def budget_explorer(data_dir=None):
         if busy["on"]:
             return
         view = budget.explorer_view(data, found, edition.value, division.value or None, item.value or None)
-        total.value = view["total"]
+        total.value = f'<span class="budget-total">{html.escape(view["total"])}</span>'
         for out, frame in ((lines, view["lines"]), (history, view["drift"] if len(view["drift"]) else view["history"]),
                            (findings, view["findings"])):
             out.clear_output()
