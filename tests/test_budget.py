@@ -293,9 +293,9 @@ def test_explorer_widget_builds():
     box = widgets.budget_explorer()
     edition, division, item = box.children[0].children
     assert (edition.description, division.description, item.description) == ("Edition", "Division", "Item")
-    assert box.children[1].value == "MTFS 2026: net budget 2026/27 £255,513k"
+    assert box.children[1].value == '<span class="budget-total">MTFS 2026: net budget 2026/27 £255,513k</span>'
     edition.value = "2024/25-2027/28"
-    assert box.children[1].value == "MTFS 2024: net budget 2024/25 £225,885k"
+    assert box.children[1].value == '<span class="budget-total">MTFS 2024: net budget 2024/25 £225,885k</span>'
 
 
 # --- capital and BCF --------------------------------------------------------
