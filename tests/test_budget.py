@@ -19,10 +19,7 @@ def found():
     return budget.findings()
 
 
-def one(found, check, description_part):
-    rows = found[(found["check"] == check) & found["description"].str.contains(description_part, regex=False)]
-    assert len(rows) == 1, rows[["check", "description"]]
-    return rows.iloc[0]
+one = reconcile.only
 
 
 # --- loading -----------------------------------------------------------------

@@ -18,10 +18,7 @@ def found():
     return cw.findings()
 
 
-def one(found, check, text=""):
-    sel = found[(found["check"] == check) & found["description"].str.contains(text, regex=False)]
-    assert len(sel) == 1, sel
-    return sel.iloc[0]
+one = reconcile.only
 
 
 def figure(frame, text):

@@ -20,10 +20,7 @@ def found():
     return dp.findings()
 
 
-def one(found, check, text=""):
-    sel = found[(found["check"] == check) & found["description"].str.contains(text, regex=False)]
-    assert len(sel) == 1, sel
-    return sel.iloc[0]
+one = reconcile.only
 
 
 def test_published_totals(data):

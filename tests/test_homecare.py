@@ -275,10 +275,7 @@ def found():
     return h.findings()
 
 
-def _one(found, check, contains=""):
-    sel = found[(found["check"] == check) & found["description"].str.contains(contains, regex=False)]
-    assert len(sel) == 1, sel
-    return sel.iloc[0]
+_one = reconcile.only
 
 
 def test_findings_are_registered(found):

@@ -32,9 +32,7 @@ def found():
 
 
 def one(found, check, description):
-    rows = found[(found["check"] == check) & (found["description"] == description)]
-    assert len(rows) == 1, rows
-    return rows.iloc[0]
+    return reconcile.only(found, check, description, exact=True)
 
 
 # --- loading -------------------------------------------------------------------

@@ -29,9 +29,7 @@ def found():
 
 
 def one(found, check, description):
-    hit = found[(found["check"] == check) & (found["description"] == description)]
-    assert len(hit) == 1, f"{check}: {description}: {len(hit)} rows"
-    return hit.iloc[0]
+    return reconcile.only(found, check, description, exact=True)
 
 
 # --- published figures ---------------------------------------------------------

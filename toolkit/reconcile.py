@@ -156,3 +156,14 @@ def summary(findings: pd.DataFrame) -> pd.DataFrame:
              .reindex(columns=list(KINDS), fill_value=0))
     table["checks"] = table.sum(axis=1)
     return table.reset_index()
+
+
+def only(findings: pd.DataFrame, check: str, description: str = "", exact: bool = False) -> pd.Series:
+    """The one finding of ``check`` whose description contains (or, with
+    ``exact``, equals) ``description``; a LookupError says how many matched."""
+    text = findings["description"]
+    match = text == description if exact else text.str.contains(description, regex=False)
+    rows = findings[(findings["check"] == check) & match]
+    if len(rows) != 1:
+        raise LookupError(f"{len(rows)} findings of check {check!r} match {description!r}, expected one")
+    return rows.iloc[0]
