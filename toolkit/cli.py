@@ -177,6 +177,11 @@ def explore(
     # The server gets its own process group: Ctrl-C reaches this process only,
     # which then stops the server (and with it its kernels) in order.
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+
+    def stop(signum, frame):  # SIGTERM (a service manager) stops it like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     out.print(f"serving the explorers at {url}  (Ctrl-C stops)")
     try:
         code = proc.wait()

@@ -374,6 +374,13 @@ def dashboard_table(dashboard: pd.DataFrame, registry: pd.DataFrame, edition: in
     rows = []
     for measure, cells in dashboard[dashboard["edition"] == edition].groupby("measure", sort=False):
         info = reg.loc[measure]
+        first: dict = {}
+        for _, row in cells.iterrows():
+            first.setdefault((row["field"], row["part"]), row)
+
+        def _num(_cells, field, part="value"):  # noqa: F811 - the measure's cells, indexed once
+            return first.get((field, part))
+
         rec = {"edition": edition, "measure": measure, "code": info["code"], "description": info["description"],
                "polarity": info["polarity"], "unit": info["unit"]}
         for field in ("aim", "rag", "quartile", "progress"):
@@ -1013,8 +1020,9 @@ def _ranks(values: pd.Series, polarity: str) -> pd.Series:
     return values.rank(method="min", ascending=(polarity == "lower")).astype(int)
 
 
-def _interpolated_quartile(value: float, values: pd.Series, polarity: str) -> int:
-    q1, q2, q3 = values.quantile([0.25, 0.5, 0.75], interpolation="linear")
+def _interpolated_quartile(value: float, quartiles, polarity: str) -> int:
+    """Quartile of a value against the interpolated quartile points (q1, q2, q3)."""
+    q1, q2, q3 = quartiles
     if polarity == "lower":
         return 1 if value <= q1 else 2 if value <= q2 else 3 if value <= q3 else 4
     return 1 if value >= q3 else 2 if value >= q2 else 3 if value >= q1 else 4
@@ -1035,7 +1043,8 @@ def national_table(national: pd.DataFrame, registry: pd.DataFrame, measure: str,
     out["rank"] = _ranks(out["value"], info["polarity"])
     out["n"] = n
     out["quartile_rank"] = [math.ceil(4 * r / n) for r in out["rank"]]
-    out["quartile_interpolated"] = [_interpolated_quartile(v, sub["value"], info["polarity"]) for v in out["value"]]
+    points = tuple(sub["value"].quantile([0.25, 0.5, 0.75], interpolation="linear"))
+    out["quartile_interpolated"] = [_interpolated_quartile(v, points, info["polarity"]) for v in out["value"]]
     out["methods_disagree"] = out["quartile_rank"] != out["quartile_interpolated"]
     out["percentile"] = [round(percentile_of_rank(r, n), 1) for r in out["rank"]]
     out.insert(0, "year", year)
