@@ -6,9 +6,11 @@ from . import meeting, reconcile, sources
 from .errors import ToolkitError
 
 
-def run_checks() -> list[str]:
-    """Every problem found, one line each (empty when all is well)."""
+def run_checks() -> tuple[list[str], list[str]]:
+    """Every problem found, one line each (empty when all is well), and the
+    notes on what could not be checked on this machine."""
     problems: list[str] = []
+    notes: list[str] = []
     for path in meeting.meeting_files():
         try:
             meeting.load_meeting(path)
@@ -26,8 +28,11 @@ def run_checks() -> list[str]:
             reconcile.collect(domains=[name])
         except ToolkitError as exc:
             problems.append(f"[{name}] {exc}")
-    if sources.seeds_dir() is not None:
+    if sources.seeds_problem():
+        problems.append(f"provenance: {sources.seeds_problem()}")
+    elif sources.seeds_dir() is not None:
         problems += [f"provenance: {p}" for p in sources.check_provenance()]
     else:
-        problems.append("provenance: source papers not found (set SCRUTINY_SOURCES); provenance not checked")
-    return problems
+        notes.append("provenance not checked: the source papers are not in ../shared/seeds "
+                     "(set SCRUTINY_SOURCES to their folder)")
+    return problems, notes

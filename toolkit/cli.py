@@ -83,12 +83,15 @@ def check() -> None:
     """Validate every parameter file, every data file and their provenance."""
     from . import checks
 
-    problems = checks.run_checks()
+    problems, notes = checks.run_checks()
     for line in problems:
         out.print(f"[red]problem[/] {line}", highlight=False)
+    for line in notes:
+        out.print(f"[yellow]note[/] {line}", highlight=False)
     if problems:
         raise typer.Exit(1)
-    out.print("[green]all parameters, data and provenance checks passed[/]")
+    checked = "parameters and data" if notes else "parameters, data and provenance"
+    out.print(f"[green]all {checked} checks passed[/]")
 
 
 @app.command()

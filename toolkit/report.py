@@ -106,6 +106,9 @@ def execute_notebook(
             cwd=str(source_dir),
             progress_bar={"desc": f"{meeting_date} {name}", "leave": True} if progress else False,
             timeout_func=timeout_func,
+            # The kernel talks to this process over loopback only; its
+            # warning about plain-text TCP is noise in an unattended run.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         status = "failed"

@@ -355,6 +355,16 @@ def seeds_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def seeds_problem() -> str | None:
+    """Why the source papers cannot be used, when ``SCRUTINY_SOURCES`` names
+    a folder that is not there (a mistake worth an error, unlike papers that
+    are simply absent from this machine)."""
+    env = os.environ.get("SCRUTINY_SOURCES")
+    if env and not Path(env).is_dir():
+        return f"SCRUTINY_SOURCES={env} is not a folder of source papers"
+    return None
+
+
 def _paper_lines(folder: Path, source: str, cache: dict) -> list[str]:
     if source not in cache:
         cache[source] = (folder / source).read_text(encoding="utf-8").splitlines()
