@@ -22,6 +22,7 @@ def run_checks() -> tuple[list[str], list[str]]:
             sources.parse_frame(raw, [c for c in sources.PROVENANCE_COLUMNS if c.name != "value"], path)
         except ToolkitError as exc:
             problems.append(str(exc))
+    problems += sources.printed_value_problems()
     # Each domain's loaders validate their own tables in full.
     for name in reconcile.DOMAINS:
         try:

@@ -9,6 +9,7 @@ rejected whole, with every problem listed.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -396,16 +397,41 @@ def renderings(value: float) -> list[str]:
     return out
 
 
+def _normalise(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
+    return re.sub(r"\s+", "", _normalise(text))
+
+
+def _pattern(needle: str) -> re.Pattern | None:
+    """A needle as a pattern that tolerates white space (a figure split across
+    lines) but not a longer number: "37,139" does not match in "137,139"
+    and "1,23" not in "1,234"."""
+    chars = _squash(needle)
+    if not chars:
+        return None
+    body = r"\s*".join(re.escape(c) for c in chars)
+    head = r"(?<!\d)(?<!\d[.,])" if chars[0].isdigit() else ""
+    tail = r"(?!\d)(?![.,]\d)" if chars[-1].isdigit() else ""
+    return re.compile(head + body + tail)
+
+
+def found_on(needle: str, text: str) -> bool:
+    """Whether ``needle`` stands on ``text`` as a whole figure."""
+    pattern = _pattern(needle)
+    return bool(pattern and pattern.search(_normalise(text)))
 
 
 def check_provenance(data_dir: str | Path | None = None, folder: Path | None = None) -> list[str]:
     """Every published value must appear on its cited lines.
 
     The evidence looked for is the ``printed`` string when given, else the
-    value in one of its usual renderings.  White space is ignored, so figures
-    split across lines still match.  Returns one message per failure.
+    value in one of its usual renderings, as a whole figure: a digit more or
+    less on either side is a failure.  White space inside the figure is
+    allowed, so figures split across lines still match.  Returns one message
+    per failure.
     """
     folder = folder or seeds_dir()
     if folder is None:
@@ -421,7 +447,7 @@ def check_provenance(data_dir: str | Path | None = None, folder: Path | None = N
         for row, rec in raw.iterrows():
             where = f"{path.name}: row {row}"
             try:
-                text = _squash(cited_text(folder, rec["source"], rec["lines"], cache))
+                text = cited_text(folder, rec["source"], rec["lines"], cache)
             except (OSError, ValueError) as exc:
                 failures.append(f"{where}: {exc}")
                 continue
@@ -436,7 +462,68 @@ def check_provenance(data_dir: str | Path | None = None, folder: Path | None = N
                 except ValueError:
                     failures.append(f"{where}: value {rec['value']!r} is not a number")
                     continue
-            if not any(_squash(n) and _squash(n) in text for n in needles):
+            if not any(found_on(n, text) for n in needles):
                 shown = printed or rec["value"]
                 failures.append(f"{where}: {shown!r} not found on {rec['source']} lines {rec['lines']}")
     return failures
+
+
+# --- parsed values against their printed strings ------------------------------
+
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORDS.update({"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "decade": 10,
+               "nil": 0, "none": 0, "no": 0, "-": 0})
+_SUFFIX = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3, "p": 0.01}
+_UNIT_SCALE = {"gbp_millions": 1e6, "gbp_thousands": 1e3}
+_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(bn|billion|million|thousand|m|k|p)?(?![a-z])", re.I)
+
+
+def printed_readings(printed: str, unit: str, note: str = "") -> list[float]:
+    """Every value, in ``unit``, that ``printed`` may be read as: its numbers
+    (with k/m/bn and pence), numbers written as words ("seven", "Nil"), and
+    a misprinted decimal comma ("£151,4m").  A row whose ``note`` says it
+    was "printed without k" may also be read in thousands."""
+    scale = _UNIT_SCALE.get(unit, 1.0)
+    out: list[float] = []
+    for match in _NUMBER.finditer(printed):
+        token, suffix = match.group(1), (match.group(2) or "").lower()
+        reads = [token.replace(",", "")]
+        if re.fullmatch(r"\d+,\d{1,2}", token):
+            reads.append(token.replace(",", "."))
+        for r in reads:
+            x = float(r) * _SUFFIX.get(suffix, 1.0)
+            out.append(x / scale)
+            if not suffix and scale != 1.0:
+                out.append(x)  # printed already in the table's unit
+            if "printed without k" in note:
+                out.append(x * 1e3)
+    for word in re.findall(r"[a-z]+|-", printed.lower()):
+        if word in _WORDS:
+            out.append(float(_WORDS[word]))
+    return out
+
+
+def printed_value_problems(data_dir: str | Path | None = None) -> list[str]:
+    """Every numeric row whose ``value`` is not a reading of its ``printed``
+    string: a parsing or typing slip that the provenance check, which looks
+    for the printed string on the paper, cannot see."""
+    problems = []
+    for path in published_tables(data_dir):
+        raw = read_table(path)
+        if "printed" not in raw.columns:
+            continue
+        for row, rec in raw.iterrows():
+            printed, value, unit = rec["printed"], rec.get("value", ""), rec.get("unit", "")
+            if not printed or not value or unit in ("text", "date"):
+                continue
+            try:
+                number = abs(float(value))
+            except ValueError:
+                problems.append(f"{path.name}: row {row}, column value: {value!r} is not a number")
+                continue
+            readings = printed_readings(printed, unit, rec.get("note", "") or "")
+            if not any(math.isclose(number, x, rel_tol=1e-9, abs_tol=1e-9) for x in readings):
+                problems.append(f"{path.name}: row {row}, column value: {value!r} ({unit}) "
+                                f"is not what printed {printed!r} says")
+    return problems
