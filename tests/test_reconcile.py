@@ -67,3 +67,21 @@ def test_round_half_away_takes_numpy_floats():
 
     assert reconcile.round_half_away(np.float64(2.5)) == 3.0
     assert reconcile.round_half_away(np.float32(0.5)) == 1.0
+
+
+@pytest.mark.parametrize("published, exact, decimals, kind, says", [
+    (0.2, 0.2, 1, "ok", ""),
+    (0.2, 0.15, 1, "rounding", "rounded half away"),        # 150k printed £0.2m
+    (0.1, 0.15, 1, "rounding", "truncated, not rounded"),   # 150k printed £0.1m
+    (1.3, 1.37, 1, "rounding", "truncated"),                # 1,370k printed £1.3m
+    (22.1, 22.162, 1, "rounding", "truncated"),
+    (-0.1, -0.15, 1, "rounding", "truncated"),              # savings are negative
+    (0.1, 0.25, 1, "mismatch", "rounds half away from zero to 0.3"),
+    (97.9, 94.885, 1, "mismatch", ""),
+    (46.0, 46.4, 0, "rounding", "rounded half away"),
+    (46.0, 46.6, 0, "rounding", "truncated"),
+    (47.0, 46.4, 0, "mismatch", ""),
+])
+def test_printed_kind_is_one_rule(published, exact, decimals, kind, says):
+    got, detail = reconcile.printed_kind(published, exact, decimals)
+    assert got == kind and says in detail

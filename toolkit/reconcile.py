@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable
 
@@ -77,6 +77,38 @@ def classify(published, computed, tolerance: float = 1.0) -> str:
     if diff < 1e-9:
         return "ok"
     return "rounding" if diff <= tolerance + 1e-9 else "mismatch"
+
+
+def truncate(value: float, ndigits: int = 0) -> float:
+    """Cut towards zero to ``ndigits`` places (what a truncating printer does)."""
+    quantum = Decimal(1).scaleb(-ndigits)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_DOWN))
+
+
+def printed_kind(published: float, exact: float, decimals: int) -> tuple[str, str]:
+    """The one rule for a figure printed to ``decimals`` places against the
+    exact value it stands for, used by every domain:
+
+    ``ok``        printed equals the exact value;
+    ``rounding``  printed is the exact value rounded half away from zero (the
+                  papers' convention), or truncated towards zero instead, which
+                  the detail says (a half rounded down is a truncation too);
+    ``mismatch``  anything else, however close.
+    """
+    if _absent(published) or _absent(exact):
+        return "missing", ""
+    published, exact = float(published), float(exact)
+    unit = 10.0 ** -decimals
+    if abs(published - exact) < 1e-9 * max(1.0, abs(exact)):
+        return "ok", ""
+    rounded = round_half_away(exact, decimals)
+    shown = f"{exact:,.{decimals + 2}f}"
+    if abs(published - rounded) < unit / 1000:
+        return "rounding", f"{shown} rounded half away from zero to {decimals} decimal place(s)"
+    if abs(published - truncate(exact, decimals)) < unit / 1000:
+        return "rounding", (f"{shown} truncated, not rounded: half away from zero gives "
+                            f"{rounded:,.{decimals}f}")
+    return "mismatch", f"{shown} rounds half away from zero to {rounded:,.{decimals}f}"
 
 
 def _absent(value) -> bool:
