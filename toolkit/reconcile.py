@@ -180,6 +180,11 @@ def collect(data_dir: str | Path | None = None, domains: Iterable[str] | None = 
     return frame(pd.concat(parts, ignore_index=True).to_dict("records"))
 
 
+def of_source(findings: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The findings whose published figure stands in ``source`` (one paper)."""
+    return findings[findings["source"] == source].reset_index(drop=True)
+
+
 def summary(findings: pd.DataFrame) -> pd.DataFrame:
     """Checks run, by domain and kind: one row per domain, one column per kind."""
     if findings.empty:

@@ -106,9 +106,11 @@ def execute_notebook(
             cwd=str(source_dir),
             progress_bar={"desc": f"{meeting_date} {name}", "leave": True} if progress else False,
             timeout_func=timeout_func,
-            # The kernel talks to this process over loopback only; its
-            # warning about plain-text TCP is noise in an unattended run.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel talks to this process over loopback only.  Its own
+            # log (a warning about plain-text TCP; the interrupt that
+            # jupyter_client sends before every shutdown) is noise in an
+            # unattended run; a failing cell is reported from the notebook.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         status = "failed"
