@@ -101,3 +101,37 @@ def test_sha256_and_catalog(tmp_path):
     assert sources.sha256(path) == hashlib.sha256(b"a\n1\n").hexdigest()
     cat = sources.catalog(tmp_path)
     assert cat.to_dict("records") == [{"file": "t.csv", "rows": 1, "sha256": hashlib.sha256(b"a\n1\n").hexdigest(), "sources": ""}]
+
+
+def test_blank_lines_keep_the_row_numbers_a_person_sees(tmp_path):
+    # Blank lines are passed over, but a bad cell after them is named by the
+    # line it stands on; so is one after a quoted cell that spans two lines.
+    path = write(tmp_path, "id,when,count,share,kind,flag\n"
+                           "x,2025-01-01,1,,a,true\n"
+                           "\n"
+                           "\n"
+                           "y,2025-01-01,-1,,a,true\n")
+    with pytest.raises(LoaderError, match=r"row 5, column 'count'"):
+        load(path)
+    path = write(tmp_path, 'id,when,count,share,kind,flag,note\n'
+                           'x,2025-01-01,1,,a,true,"two\nlines"\n'
+                           'y,2025-01-01,-1,,a,true,\n', name="q.csv")
+    with pytest.raises(LoaderError, match=r"row 4, column 'count'"):
+        load(path)
+    path = write(tmp_path, "id,when,count,share,kind,flag\nx,2025-01-01,1,,a,true\n\ny,2025-01-02,2,,b,false\n",
+                 name="ok.csv")
+    assert list(load(path).index) == [2, 4]
+
+
+def test_a_key_repeated_with_spaces_is_a_duplicate(tmp_path):
+    path = write(tmp_path, "id,when,count,share,kind,flag\nx,2025-01-01,1,,a,true\n x ,2025-01-01,2,,a,true\n")
+    with pytest.raises(LoaderError, match=r"row 3, column 'id': expected a unique key \(same as row 2\)"):
+        load(path)
+
+
+def test_a_time_of_day_in_a_sheet_is_an_error_not_lost(tmp_path):
+    frame = pd.DataFrame({"id": ["x"], "when": pd.to_datetime(["2025-12-28 13:45"]), "count": [3],
+                          "share": [None], "kind": ["a"], "flag": [True]})
+    frame.to_excel(tmp_path / "t.xlsx", index=False)
+    with pytest.raises(LoaderError, match=r"row 2, column 'when': .*found '2025-12-28 13:45:00'"):
+        load(tmp_path / "t.xlsx")

@@ -13,7 +13,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -127,7 +127,7 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=False)
         elif suffix in (".xlsx", ".xlsm", ".parquet"):
             if suffix == ".parquet":
                 frame = pd.read_parquet(path)
@@ -145,12 +145,37 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     except Exception as exc:  # pandas/openpyxl/pyarrow parse errors
         raise LoaderError(path, f"a readable {suffix} file ({type(exc).__name__}: {exc})") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
+    if suffix == ".csv" and frame.map(lambda v: "\n" in v).to_numpy().any():
+        frame.index = _csv_record_lines(path)  # a quoted cell spans lines
+    else:
+        frame.index = pd.RangeIndex(2, len(frame) + 2)
+    # A wholly blank line or sheet row holds no data: it is passed over, and
+    # every other row keeps the number a person sees in the file.
+    blank = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
+    return frame[~blank]
+
+
+def _csv_record_lines(path: Path) -> list[int]:
+    """The line on which each record of a CSV file starts (header excluded)."""
+    import csv
+
+    starts = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        line = reader.line_num
+        for _ in reader:
+            starts.append(line + 1)
+            line = reader.line_num
+    return starts
 
 
 def _text_of(value) -> str:
-    if isinstance(value, pd.Timestamp) or isinstance(value, date):
+    if isinstance(value, (pd.Timestamp, datetime)):
+        # A time of day is kept, so that a date column rejects it by row
+        # rather than losing it silently.
+        return value.strftime("%Y-%m-%d" if value.time() == time(0) else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -250,10 +275,12 @@ def parse_frame(
         else:
             out[col.name] = pd.Series(values, index=raw.index, dtype=object)
     if unique:
+        # Keys compare as parsed, so " 2025-01-02" repeats "2025-01-02".
         key = list(unique)
-        dup = raw.duplicated(subset=key, keep="first")
+        parsed = out[key].astype(str)
+        dup = parsed.duplicated(keep="first")
         for row in raw.index[dup]:
-            first = raw.index[(raw[key] == raw.loc[row, key]).all(axis=1)][0]
+            first = parsed.index[(parsed == parsed.loc[row]).all(axis=1)][0]
             problems.append(Problem(
                 column=", ".join(key),
                 expected=f"a unique key (same as row {first})",
