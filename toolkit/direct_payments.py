@@ -39,6 +39,11 @@ SECTIONS = ("report", "plan", "ehria", "performance")
 #: A share of spend that moves by more than this many percentage points
 #: between the 2017/18 budget and the 2019/20 forecast is flagged for review.
 SHARE_SHIFT_REVIEW = 5.0
+#: A "majority" is more than this share (%).
+MAJORITY = 50.0
+#: Words that mark a printed round number as approximate ("approximately
+#: 1200" is printed to the nearest hundred).
+APPROXIMATE = ("approximately", "around", "about", "just under", "over", "c.")
 
 
 # --- loaders ------------------------------------------------------------------
@@ -322,6 +327,24 @@ def _fact(facts: pd.DataFrame, measure: str, section: str | None = None, period:
     return sel.iloc[0]
 
 
+def printed_decimals(printed: str | None) -> int:
+    """Decimal places a printed figure carries, negative for an approximate
+    round number: "£36.3m" -> 1, "54%" -> 0, "approximately 1200" -> -2,
+    "just under 900" -> -2."""
+    text = str(printed or "").lower()
+    places = reconcile.decimals_of(text)
+    match = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if places or not match or not any(word in text for word in APPROXIMATE):
+        return places
+    digits = match.group(0).replace(",", "")
+    return -(len(digits) - len(digits.rstrip("0")))
+
+
+def _printed_kind(published: float, exact: float, printed: str | None) -> tuple[str, str]:
+    """The shared rule for a printed figure against the exact value it stands for."""
+    return reconcile.printed_kind(published, exact, printed_decimals(printed))
+
+
 # --- checks -------------------------------------------------------------------
 
 def _finding(check, description, published, computed, lines, **kw) -> dict:
@@ -348,9 +371,10 @@ def check_outturn(outturn: pd.DataFrame) -> list[dict]:
                                         f"the variance is the whole outturn of {rec['outturn']:,.0f}"))
         else:
             exact = 100.0 * rec["computed_variance"] / rec["budget"]
+            kind, detail = _printed_kind(rec["variance_percent"], exact, pct_printed)
             rows.append(_finding("dp_outturn_variance_percent", f"{group}: variance as % of budget (2017/18)",
                                  rec["variance_percent"], round(exact, 4), line[group], unit="percent",
-                                 tolerance=0.5 * reconcile.precision_of(pct_printed)))
+                                 kind=kind, detail=detail))
     body = table[table["client_group"] != "Total"]
     total = table.set_index("client_group").loc["Total"]
     for measure in ("budget", "outturn", "variance"):
@@ -371,7 +395,7 @@ def check_forecast(forecast: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
                              detail="tolerance: half a pound for each of the client groups summed"))
     stated = _fact(facts, "forecast_years_stated")
     rows.append(_finding("dp_forecast_years", "years of budgeted growth stated against years in the forecast table",
-                         float(stated["value"]), float(len(YEARS)), f"{stated['lines']};1029", unit="years",
+                         float(stated["value"]), float(len(YEARS)), f"{stated['lines']};{_span(forecast['lines'])}", unit="years",
                          tolerance=0, detail=f"printed '{stated['printed']}'; the table runs {YEARS[0]} to {YEARS[-1]}"))
     flat = forecast_growth(forecast)
     flat = flat[(flat["change"] == 0) & (flat["client_group"] != "Total")]
@@ -393,12 +417,23 @@ def check_against_mtfs(forecast: pd.DataFrame, mtfs: pd.DataFrame) -> list[dict]
     dcp_lines = mtfs[mtfs["line"] == "Direct Cash Payments"].iloc[0]["lines"]
     total = forecast[(forecast["client_group"] == "Total") & (forecast["year"] == YEARS[0])].iloc[0]
     lines = f"{total['lines']};{dcp_lines}"
-    rows.append(_finding("dp_forecast_vs_mtfs_gross", "plan's 2019/20 forecast = MTFS Appendix A Direct Cash Payments gross budget 2019/20",
-                         dcp["gross_budget"], total["value"], lines, unit="gbp",
-                         detail="plan line 1035 against Appendix A line 680"))
-    rows.append(_finding("dp_forecast_vs_mtfs_net", "plan's 2019/20 forecast = MTFS Appendix A Direct Cash Payments net budget 2019/20",
+    where = f"plan line {total['lines']} against Appendix A line {dcp_lines}"
+    rows.append(_finding("dp_forecast_vs_mtfs_gross", f"plan's {YEARS[0]} forecast = MTFS Appendix A Direct Cash Payments gross budget {YEARS[0]}",
+                         dcp["gross_budget"], total["value"], lines, unit="gbp", detail=where))
+    rows.append(_finding("dp_forecast_vs_mtfs_net", f"plan's {YEARS[0]} forecast = MTFS Appendix A Direct Cash Payments net budget {YEARS[0]}",
                          dcp["net_budget_2019_20"], total["value"], lines, unit="gbp",
-                         detail="plan line 1035 against Appendix A line 680 (net of external income)"))
+                         detail=f"{where} (net of external income)"))
+    saving = mtfs[mtfs["line"].str.startswith("AC3")].sort_values("column")
+    first, last = saving.iloc[0], saving.iloc[-1]
+    code = first["line"].split()[0]
+    after = total["value"] + first["value"] * 1000
+    final = forecast[(forecast["client_group"] == "Total") & (forecast["year"] == YEARS[-1])].iloc[0]
+    rows.append(_finding("dp_forecast_vs_mtfs_after_saving",
+                         f"plan's {YEARS[0]} forecast less MTFS saving {code} against Appendix A Direct Cash Payments gross budget",
+                         dcp["gross_budget"], after, f"{total['lines']};{dcp_lines};{first['lines']}", unit="gbp", kind="review",
+                         detail=f"{code} ({first['line'][len(code) + 1:]}) saves £{-first['value']:,.0f}k in {YEARS[0]} and still "
+                                f"£{-last['value']:,.0f}k in {YEARS[-1]}, while the plan's forecast grows to £{final['value']:,.0f}; "
+                                f"the saving may not all fall on this budget line"))
     rows.append(_finding("dp_mtfs_line", "Appendix A: gross = employees + running expenses + internal income",
                          dcp["gross_budget"], dcp["employees"] + dcp["running_expenses"] + dcp["internal_income"],
                          dcp_lines, unit="gbp"))
@@ -422,17 +457,18 @@ def check_shares(outturn: pd.DataFrame, forecast: pd.DataFrame) -> list[dict]:
 
 
 def check_percentages(survey: pd.DataFrame, category: str, table: str) -> list[dict]:
-    """Printed percentages against their counts.  The tolerance is half a unit
-    of the printed precision: the counts are exact, so a correctly rounded
-    percentage is never further than that from the exact share."""
+    """Printed percentages against their counts, by the shared rule
+    (:func:`toolkit.reconcile.printed_kind`): the counts are exact, so a
+    printed share is a rounding of the exact one or it is wrong."""
     rows = []
     pct = percent_table(survey, category)
     printed = survey[survey["measure"] == "percent"].set_index(category)
     for _, rec in pct.iterrows():
         p = printed.loc[rec[category]]
+        kind, detail = _printed_kind(rec["printed_percent"], rec["computed_percent"], p["printed"])
         rows.append(_finding(f"dp_percent_{table}", f"{table}: {rec[category]} ({int(rec['count'])} of {int(pct['count'].sum())})",
                              rec["printed_percent"], round(rec["computed_percent"], 4), p["lines"], unit="percent",
-                             tolerance=0.5 * reconcile.precision_of(p["printed"])))
+                             kind=kind, detail=detail))
     rows.append(_finding(f"dp_percent_{table}", f"{table}: printed percentages add up to 100",
                          100.0, round(float(pct["printed_percent"].sum()), 4), _span(survey["lines"]), unit="percent",
                          tolerance=0.5 * len(pct) * reconcile.precision_of(printed["printed"].iloc[0]),
@@ -443,87 +479,148 @@ def check_percentages(survey: pd.DataFrame, category: str, table: str) -> list[d
 def check_recipients(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> list[dict]:
     rows = []
     f = lambda m, s=None, p=None: _fact(facts, m, s, p)  # noqa: E731
+    n = lambda rec: float(rec["value"])  # noqa: E731
     dec = f("recipients", "ehria", "2018-12")
-    age = float(f("recipients_65_plus")["value"]) + float(f("recipients_18_64")["value"])
-    rows.append(_finding("dp_recipients_breakdown", "December 2018 recipients = aged 65+ plus aged 18-64",
-                         float(dec["value"]), age, dec["lines"], unit="count"))
-    need = sum(float(f(m)["value"]) for m in ("recipients_mental_health", "recipients_physical", "recipients_learning_disability"))
-    rows.append(_finding("dp_recipients_breakdown", "December 2018 recipients = mental health + physical + learning disability",
-                         float(dec["value"]), need, f"{dec['lines']}-1566", unit="count", kind="review",
-                         detail=f"{float(dec['value']) - need:,.0f} recipients are in none of the three primary needs named"))
-    for section in ("report", "plan", "ehria"):
-        rec = f("recipients", section, "2018-03")
-        rows.append(_finding("dp_recipients_march_2018", f"March 2018 recipients in the {section} = the plan's 2,700",
-                             2700.0, float(rec["value"]), rec["lines"], unit="count"))
+    young, old = f("recipients_18_64"), f("recipients_65_plus")
+    rows.append(_finding("dp_recipients_breakdown", f"{dec['period']} recipients = aged 65+ plus aged 18-64",
+                         n(dec), n(old) + n(young), _span([dec["lines"], old["lines"], young["lines"]]), unit="count"))
+    needs = [f(m) for m in ("recipients_mental_health", "recipients_physical", "recipients_learning_disability")]
+    need = sum(n(r) for r in needs)
+    rows.append(_finding("dp_recipients_breakdown", f"{dec['period']} recipients = mental health + physical + learning disability",
+                         n(dec), need, _span([dec["lines"], *(r["lines"] for r in needs)]), unit="count", kind="review",
+                         detail=f"{n(dec) - need:,.0f} recipients are in none of the three primary needs named"))
     headline = f("recipients", "plan")
+    for section in ("report", "plan", "ehria"):
+        rec = f("recipients", section, headline["period"])
+        rows.append(_finding("dp_recipients_march_2018", f"{headline['period']} recipients in the {section} = the plan's {headline['printed']}",
+                             n(headline), n(rec), rec["lines"], unit="count"))
     eth = ethnicity[ethnicity["measure"] == "count"]
-    rows.append(_finding("dp_recipients_counts", "current holders in the ethnicity table against the plan's 2,700 recipients",
-                         float(headline["value"]), float(eth["value"].sum()), f"{headline['lines']};{_span(eth['lines'])}",
+    rows.append(_finding("dp_recipients_counts", f"current holders in the ethnicity table against the plan's {headline['printed']} recipients",
+                         n(headline), float(eth["value"].sum()), f"{headline['lines']};{_span(eth['lines'])}",
                          unit="count", kind="review", detail="the ethnicity table gives no date"))
-    rows.append(_finding("dp_recipients_counts", "December 2018 recipients against the plan's 2,700 (March 2018)",
-                         float(headline["value"]), float(dec["value"]), f"{headline['lines']};{dec['lines']}",
-                         unit="count", kind="review", detail="a fall of 233 in nine months while the plan speaks of growth"))
-    cards = f("card_accounts")
-    rows.append(_finding("dp_recipients_counts", "card accounts (November 2018) cannot exceed recipients (December 2018)",
-                         float(dec["value"]), float(cards["value"]), f"{cards['lines']};{dec['lines']}",
+    months = _months_between(headline["period"], dec["period"])
+    rows.append(_finding("dp_recipients_counts", f"{dec['period']} recipients against the plan's {headline['printed']} ({headline['period']})",
+                         n(headline), n(dec), f"{headline['lines']};{dec['lines']}",
                          unit="count", kind="review",
-                         detail=f"2,692 card accounts against 2,467 recipients a month later; 2,100 of 2,700 in March 2018"))
+                         detail=f"a fall of {n(headline) - n(dec):,.0f} in {months} months while the plan speaks of growth"))
+    cards, card_users = f("card_accounts"), f("card_users", "plan")
+    rows.append(_finding("dp_recipients_counts", f"card accounts ({cards['period']}) cannot exceed recipients ({dec['period']})",
+                         n(dec), n(cards), f"{cards['lines']};{dec['lines']}", unit="count", kind="review",
+                         detail=f"{n(cards):,.0f} card accounts against {n(dec):,.0f} recipients "
+                                f"{_months_between(cards['period'], dec['period'])} month(s) later; "
+                                f"{n(card_users):,.0f} of {n(headline):,.0f} used a card in {headline['period']}"))
     sent = f("questionnaires_sent")
-    rows.append(_finding("dp_recipients_counts", "questionnaires 'sent to all those in receipt' against the 2,700 recipients",
-                         float(headline["value"]), float(sent["value"]), f"{headline['lines']};{sent['lines']}",
-                         unit="count", kind="review", detail="3,023 questionnaires went to 2,700 recipients and their carers"))
+    rows.append(_finding("dp_recipients_counts", f"questionnaires 'sent to all those in receipt' against the {headline['printed']} recipients",
+                         n(headline), n(sent), f"{headline['lines']};{sent['lines']}", unit="count", kind="review",
+                         detail=f"{n(sent):,.0f} questionnaires went to {n(headline):,.0f} recipients and their carers"))
     for measure, label in (("takeup_leicestershire", "Leicestershire"), ("takeup_england", "England")):
-        plan = f(measure, "plan")
-        other = f(measure, "ehria")
-        rows.append(_finding("dp_takeup", f"{label} direct payment take-up, March 2018: plan against EHRIA (%)",
-                             float(plan["value"]), float(other["value"]), f"{plan['lines']};{other['lines']}",
-                             unit="percent", printed=plan["printed"],
-                             detail=f"printed {plan['printed']} in the plan and {other['printed']} in the EHRIA"))
-    for share, counts, label in (("share_mental_health", ["recipients_mental_health"], "mental health"),
-                                 ("share_learning_disabilities", ["recipients_learning_disability"], "learning disability"),
-                                 ("share_older_people", ["recipients_65_plus"], "older people (aged 65+)")):
-        p = f(share)
-        n = sum(float(f(c)["value"]) for c in counts)
-        rows.append(_finding("dp_recipient_shares", f"share of recipients with {label}: plan against EHRIA December 2018 counts (%)",
-                             float(p["value"]), round(100.0 * n / float(dec["value"]), 4), f"{p['lines']};{dec['lines']}-1566",
-                             unit="percent", kind="review",
-                             detail=f"{n:,.0f} of {float(dec['value']):,.0f}; the plan's shares are undated"))
+        plan, other = f(measure, "plan"), f(measure, "ehria")
+        rows.append(_finding("dp_takeup", f"{label} direct payment take-up, {plan['period']}: plan against EHRIA (%)",
+                             n(plan), n(other), f"{plan['lines']};{other['lines']}", unit="percent",
+                             kind="ok" if n(plan) == n(other) else "review",
+                             detail=f"one {plan['period']} figure printed {plan['printed']} in the plan and {other['printed']} "
+                                    f"in the EHRIA: both are whole percentages, so they cannot both be right"))
+    rows += check_recipient_shares(facts)
+    return rows
+
+
+def _months_between(start: str, end: str) -> int:
+    """Whole months between two ``YYYY-MM`` periods."""
+    (y0, m0), (y1, m1) = (map(int, p.split("-")) for p in (start, end))
+    return (y1 - y0) * 12 + m1 - m0
+
+
+def check_recipient_shares(facts: pd.DataFrame) -> list[dict]:
+    """The plan's undated client-group shares of recipients against the
+    EHRIA's December 2018 counts, and its claim that older people are the
+    majority (review: the plan's groups and the EHRIA's primary needs are
+    not the same classification)."""
+    rows = []
+    f = lambda m, s=None, p=None: _fact(facts, m, s, p)  # noqa: E731
+    dec = f("recipients", "ehria", "2018-12")
+    for share, count, label in (("share_mental_health", "recipients_mental_health", "mental health"),
+                                ("share_learning_disabilities", "recipients_learning_disability", "learning disability"),
+                                ("share_physical_disability", "recipients_physical", "physical disability"),
+                                ("share_older_people", "recipients_65_plus", "older people (aged 65+)")):
+        p, c = f(share), f(count)
+        rows.append(_finding("dp_recipient_shares", f"share of recipients with {label}: plan against EHRIA {dec['period']} counts (%)",
+                             float(p["value"]), round(100.0 * float(c["value"]) / float(dec["value"]), 4),
+                             f"{p['lines']};{_span([dec['lines'], c['lines']])}", unit="percent", kind="review",
+                             detail=f"{float(c['value']):,.0f} of {float(dec['value']):,.0f}; the plan's shares are undated"))
+    older, counted = f("share_older_people"), f("recipients_65_plus")
+    claims = facts[facts["measure"] == "older_people_majority"]
+    for _, claim in claims.iterrows():
+        rows.append(_finding("dp_older_people_majority",
+                             f"older people '{claim['printed']}' of recipients ({claim['section']}): more than {MAJORITY:g}% "
+                             f"against the plan's own share (%)",
+                             MAJORITY, float(older["value"]), ";".join(dict.fromkeys([claim["lines"], older["lines"]])), unit="percent",
+                             kind="review" if float(older["value"]) <= MAJORITY else "ok",
+                             detail=f"the plan gives older people {older['printed']}, the EHRIA {float(counted['value']):,.0f} of "
+                                    f"{float(dec['value']):,.0f} aged 65+ ({100 * float(counted['value']) / float(dec['value']):.1f}%): "
+                                    f"the largest group, not a majority"))
     return rows
 
 
 def check_headlines(facts: pd.DataFrame, outturn: pd.DataFrame) -> list[dict]:
     rows = []
     f = lambda m, s=None: _fact(facts, m, s)  # noqa: E731
-    out = outturn.set_index(["client_group", "measure"])["value"]
+    out = outturn.set_index(["client_group", "measure"])
+    value = lambda group, measure: float(out.loc[(group, measure), "value"])  # noqa: E731
+    line = lambda group, measure: out.loc[(group, measure), "lines"]  # noqa: E731
+
+    def printed(check, description, fact, exact, table_lines, detail=""):
+        kind, how = _printed_kind(float(fact["value"]), exact, fact["printed"])
+        return _finding(check, description, float(fact["value"]), round(exact, 6), f"{fact['lines']};{table_lines}",
+                        unit=fact["unit"], kind=kind, detail="; ".join(x for x in (how, detail) if x))
+
     budget = f("budget_total")
-    rows.append(_finding("dp_headline", "2017/18 direct payment budget (£m) = table total",
-                         float(budget["value"]), out[("Total", "budget")] / 1e6, budget["lines"] + ";1182",
-                         unit="gbp_millions", printed=budget["printed"]))
+    rows.append(printed("dp_headline", f"{budget['period']} direct payment budget (£m) = table total", budget,
+                        value("Total", "budget") / 1e6, line("Total", "budget")))
     surplus = f("card_surplus_balances")
-    rows.append(_finding("dp_headline", "2017/18 surplus card balances (£m) = clawback in the table",
-                         float(surplus["value"]), out[("Clawback", "outturn")] / 1e6, surplus["lines"] + ";1181",
-                         unit="gbp_millions", printed=surplus["printed"]))
+    rows.append(printed("dp_headline", f"{surplus['period']} surplus card balances (£m) = clawback in the table", surplus,
+                        value("Clawback", "outturn") / 1e6, line("Clawback", "outturn")))
     for section in ("report", "plan"):
         spend = f("spend_total", section)
-        rows.append(_finding("dp_headline", f"2017/18 total spend in the {section} (£m) = table outturn",
-                             float(spend["value"]), out[("Total", "outturn")] / 1e6, spend["lines"] + ";1182",
-                             unit="gbp_millions", printed=spend["printed"],
-                             detail=f"outturn without clawback is {(out[('Total', 'outturn')] - out[('Clawback', 'outturn')]) / 1e6:.2f}m"))
+        rows.append(printed("dp_headline", f"{spend['period']} total spend in the {section} (£m) = table outturn", spend,
+                            value("Total", "outturn") / 1e6, line("Total", "outturn"),
+                            detail=f"outturn without clawback is {(value('Total', 'outturn') - value('Clawback', 'outturn')) / 1e6:.2f}m"))
     returned, phoned, about = f("questionnaires_returned"), f("telephone_contacts"), f("survey_responses")
     total = float(returned["value"]) + float(phoned["value"])
-    rows.append(_finding("dp_survey", "'just under 900' responses = questionnaires returned + telephone contacts",
+    unit = 10.0 ** -printed_decimals(about["printed"])
+    below = float(about["value"]) - unit <= total < float(about["value"])
+    rows.append(_finding("dp_survey", f"'{about['printed']}' responses = questionnaires returned + telephone contacts",
                          float(about["value"]), total, f"{about['lines']};{returned['lines']}",
-                         unit="count", kind="ok" if 850 <= total < 900 else "mismatch",
-                         detail="'just under 900' is taken as 850 to 899"))
+                         unit="count", kind="ok" if below else "mismatch",
+                         detail=f"'{about['printed']}' is read as less than {about['value']} by under {unit:,.0f}"))
     start, end, weeks = f("survey_open_from"), f("survey_open_to"), f("survey_weeks_stated")
     days = (dt.date.fromisoformat(end["value"]) - dt.date.fromisoformat(start["value"])).days
-    rows.append(_finding("dp_survey_duration", "survey open 'three weeks': weeks between its dates",
+    rows.append(_finding("dp_survey_duration", f"survey open '{weeks['printed']}': weeks between its dates",
                          float(weeks["value"]), days / 7, start["lines"], unit="weeks", tolerance=0,
                          detail=f"{start['value']} to {end['value']}"))
     payroll, each, pas = f("payroll_recipients"), f("pas_per_payroll_recipient"), f("personal_assistants")
-    rows.append(_finding("dp_personal_assistants", "personal assistants = payroll recipients x two each",
-                         float(pas["value"]), float(payroll["value"]) * float(each["value"]), pas["lines"],
-                         unit="count", tolerance=50, detail="printed 'approximately 1200': tolerance half a hundred"))
+    exact = float(payroll["value"]) * float(each["value"])
+    kind, how = _printed_kind(float(pas["value"]), exact, pas["printed"])
+    rows.append(_finding("dp_personal_assistants", "personal assistants = payroll recipients x personal assistants each",
+                         float(pas["value"]), exact, pas["lines"], unit="count", kind=kind,
+                         detail=f"printed '{pas['printed']}': {how}"))
+    return rows
+
+
+def check_survey_counts(facts: pd.DataFrame, administration: pd.DataFrame, support_needs: pd.DataFrame) -> list[dict]:
+    """The survey tables' counts against the respondents the plan states."""
+    rows = []
+    stated = _fact(facts, "administration_respondents")
+    counts = administration[administration["measure"] == "count"]
+    rows.append(_finding("dp_survey_counts", "who administers the payment: table counts add up to the respondents stated",
+                         float(stated["value"]), float(counts["value"].sum()), f"{stated['lines']};{_span(counts['lines'])}",
+                         unit="count"))
+    returned = _fact(facts, "questionnaires_returned")
+    needs = support_needs[support_needs["measure"] == "count"]
+    rows.append(_finding("dp_survey_counts", "support people say they need: people counted against questionnaires returned",
+                         float(returned["value"]), float(needs["value"].sum()), f"{returned['lines']};{_span(needs['lines'])}",
+                         unit="count", kind="review",
+                         detail=f"the table counts {float(needs['value'].sum()):,.0f} people and prints shares of that "
+                                f"total, against {float(returned['value']):,.0f} questionnaires returned"))
     return rows
 
 
@@ -566,5 +663,75 @@ def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
     rows += check_percentages(d["ethnicity"], "ethnicity", "ethnicity")
     rows += check_recipients(d["facts"], d["ethnicity"])
     rows += check_headlines(d["facts"], d["outturn"])
+    rows += check_survey_counts(d["facts"], d["administration"], d["support_needs"])
     rows += check_actions(d["actions"])
     return reconcile.frame(rows)
+
+
+# --- one-line summaries of the notebook's figures, built from the data -------
+
+def outturn_text(table: pd.DataFrame) -> str:
+    """The 2017/18 budget against outturn chart in one line."""
+    body = table[~table["client_group"].isin(["Total", "Clawback"])]
+    under = body[body["computed_variance"] < 0].sort_values("computed_variance")
+    over = body[body["computed_variance"] > 0].sort_values("computed_variance", ascending=False)
+    claw = table.set_index("client_group").loc["Clawback"]
+    parts = [f"{', '.join(under['client_group'])} spent below budget in 2017/18 (most: {under.iloc[0]['client_group']} "
+             f"£{-under.iloc[0]['computed_variance']:,.0f})" if len(under) else "no client group spent below budget",
+             f"{', '.join(over['client_group'])} above" if len(over) else "none above"]
+    budget_note = "with no budget" if claw["budget"] == 0 else f"against a budget of £{claw['budget']:,.0f}"
+    return f"{'; '.join(parts)}; clawback of £{claw['outturn']:,.0f} stands in the outturn {budget_note}."
+
+
+def forecast_text(forecast: pd.DataFrame) -> str:
+    """The forecast chart in one line."""
+    growth = forecast_growth(forecast)
+    whole = growth[growth["year"] == f"{YEARS[0]}-{YEARS[-1]}"].set_index("client_group")
+    total = whole.loc["Total"]
+    flat = growth[(growth["change"] == 0) & (growth["client_group"] != "Total")]
+    text = (f"The forecast total rises from £{total['value'] - total['change']:,.0f} in {YEARS[0]} to £{total['value']:,.0f} "
+            f"in {YEARS[-1]} ({total['change_percent']:+.2f}%)")
+    if len(flat):
+        text += "; no growth for " + ", ".join(f"{r.client_group} into {r.year}" for r in flat.itertuples())
+    return text + "."
+
+
+def shares_text(shares: pd.DataFrame) -> str:
+    """The client-group shares chart in one line: the shifts flagged for review."""
+    moved = shares[shares["share_shift"].abs() > SHARE_SHIFT_REVIEW].sort_values("share_shift", ascending=False)
+    if moved.empty:
+        return f"No client group's share moves by more than {SHARE_SHIFT_REVIEW:g} points."
+    return "; ".join(f"{r.client_group} {'rise' if r.share_shift > 0 else 'fall'} from {r.budget_share:.1f}% of the 2017/18 "
+                     f"budget to {r.forecast_share:.1f}% of the {YEARS[0]} forecast" for r in moved.itertuples()) + "."
+
+
+def recipients_text(counts: pd.DataFrame) -> str:
+    """The recipient counts chart in one line: the distinct counts of people
+    receiving a payment (or holding a card account)."""
+    wanted = counts[counts["count"].str.contains("receiving a direct payment|ethnicity|card accounts")]
+    distinct = wanted.drop_duplicates("value").sort_values("value", ascending=False)
+    return (f"The plan gives {len(distinct)} different counts of recipients or card accounts: "
+            + "; ".join(f"{r.value:,.0f} ({r.count}, {r.period})" for r in distinct.itertuples()) + ".")
+
+
+def percent_text(survey: pd.DataFrame, category: str, table: str) -> str:
+    """A survey table's printed percentages that are not roundings of their counts."""
+    wrong = [r for r in check_percentages(survey, category, table) if r["kind"] == "mismatch" and "add up" not in r["description"]]
+    if not wrong:
+        return f"Every printed percentage in {table.replace('_', ' ')} is a rounding of its count."
+    return "; ".join(f"{r['description'].split(': ', 1)[1]} is printed as {r['published']:g}% but is {r['computed']:.1f}%"
+                     for r in wrong) + "."
+
+
+def card_purchases_text(cards: pd.DataFrame) -> str:
+    top = cards.sort_values(["value", "response"], ascending=[False, True]).head(2)
+    return ("The most common card purchases are " + " and ".join(f"{r.response.lower()} ({r.value:,.0f})" for r in top.itertuples())
+            + f", of {len(cards)} kinds.")
+
+
+def tracker_text(tracker: pd.DataFrame, presented: dt.date = PLAN_MEETING) -> str:
+    """The action tracker chart in one line."""
+    rows = tracker.set_index("date")
+    first, last = rows.loc[presented.isoformat()], rows.iloc[-1]
+    return (f"{first['due']:.0f} of {first['actions']:.0f} actions were past their target when the plan came to committee "
+            f"({presented.isoformat()}); {last['due']:.0f} are past their target by {rows.index[-1]}.")

@@ -102,13 +102,15 @@ def printed_kind(published: float, exact: float, decimals: int) -> tuple[str, st
     if abs(published - exact) < 1e-9 * max(1.0, abs(exact)):
         return "ok", ""
     rounded = round_half_away(exact, decimals)
-    shown = f"{exact:,.{decimals + 2}f}"
+    places = max(decimals, 0)  # a negative ``decimals`` is printed to tens, hundreds...
+    shown = f"{exact:,.{max(decimals + 2, 0)}f}"
     if abs(published - rounded) < unit / 1000:
-        return "rounding", f"{shown} rounded half away from zero to {decimals} decimal place(s)"
+        to = f"{decimals} decimal place(s)" if decimals >= 0 else f"the nearest {10 ** -decimals:,}"
+        return "rounding", f"{shown} rounded half away from zero to {to}"
     if abs(published - truncate(exact, decimals)) < unit / 1000:
         return "rounding", (f"{shown} truncated, not rounded: half away from zero gives "
-                            f"{rounded:,.{decimals}f}")
-    return "mismatch", f"{shown} rounds half away from zero to {rounded:,.{decimals}f}"
+                            f"{rounded:,.{places}f}")
+    return "mismatch", f"{shown} rounds half away from zero to {rounded:,.{places}f}"
 
 
 def _absent(value) -> bool:
