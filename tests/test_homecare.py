@@ -259,6 +259,30 @@ def test_bad_cells_name_file_row_and_column(tmp_path):
         h.load_wage_rates(data)
 
 
+def test_a_misspelt_or_missing_band_is_an_error_not_a_dropped_row(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "published" / "homecare_prices.csv"
+    original = path.read_text()
+    path.write_text(original.replace("2020-21,urban,18.75", "2020-21,Urban,18.75"))
+    with pytest.raises(LoaderError) as err:
+        h.load_prices(data)
+    msg = str(err.value)
+    assert "homecare_prices.csv: row 2, column 'measure': expected one of urban, fringe, rural, isolated," in msg
+    assert "found 'Urban'" in msg
+    with pytest.raises(LoaderError):
+        h.calibrated_prices(data)
+    with pytest.raises(LoaderError):
+        h.findings(data)
+    path.write_text("".join(line for line in original.splitlines(keepends=True) if ",isolated," not in line))
+    with pytest.raises(LoaderError, match=r"homecare_prices.csv: column 'measure': expected a row for each of urban, "
+                       r"fringe, rural, isolated, real_living_wage, mileage_rate, price_levels in 2020-21, "
+                       r"found 'no row for isolated'"):
+        h.load_prices(data)
+    prices = h.load_prices()
+    with pytest.raises(h.HomecareInputError, match=r"no published 2020-21 price for band\(s\) isolated"):
+        h.published_band_prices(prices[prices["measure"] != "isolated"])
+
+
 def _copy_data(tmp_path):
     target = tmp_path / "data"
     for sub in ("published", "reference"):

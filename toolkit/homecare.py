@@ -46,6 +46,9 @@ from .sources import Column
 
 DOMAIN = "homecare"
 BANDS = ("urban", "fringe", "rural", "isolated")
+#: What a row of homecare_prices.csv may hold: a band's price or one of the
+#: paper's stated assumptions.  Every year in the file must have each of them.
+PRICE_MEASURES = BANDS + ("real_living_wage", "mileage_rate", "price_levels")
 ZONE_TYPES = ("large", "medium", "small_town", "small_rural", "rural_free")
 COMPONENTS = (
     "contact_pay", "travel_pay", "non_contact_pay", "holiday", "sickness", "training",
@@ -291,6 +294,10 @@ def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, s
 def published_band_prices(prices: pd.DataFrame, year: str = "2020-21") -> pd.DataFrame:
     """The four published band prices as ``band, published_gbp`` in band order."""
     sel = prices[(prices["year"] == year) & prices["measure"].isin(BANDS)]
+    absent = [b for b in BANDS if b not in set(sel["measure"])]
+    if absent:
+        raise HomecareInputError(f"no published {year} price for band(s) {', '.join(absent)}; "
+                                 f"every band ({', '.join(BANDS)}) needs one")
     out = sel[["measure", "value"]].rename(columns={"measure": "band", "value": "published_gbp"})
     out["band"] = pd.Categorical(out["band"], BANDS, ordered=True)
     out = out.sort_values("band").reset_index(drop=True)
@@ -449,11 +456,23 @@ def _dates_in_order(frame: pd.DataFrame, path: Path) -> None:
 
 
 def load_prices(data_dir=None) -> pd.DataFrame:
-    frame = sources.load_published("homecare_prices", [Column("year"), Column("measure")],
-                                   unique=["year", "measure"], data_dir=data_dir)
+    """The published prices per band and the paper's stated assumptions.
+
+    ``measure`` must be one of :data:`PRICE_MEASURES`, and each year must have
+    a row for every one of them: a misspelt or missing band is an error, not a
+    band silently left out of the calibration."""
+    frame = sources.load_published("homecare_prices", [
+        Column("year", pattern=r"\d{4}-\d{2}"), Column("measure", choices=PRICE_MEASURES),
+    ], unique=["year", "measure"], data_dir=data_dir)
     path = sources.published_path("homecare_prices", data_dir)
     problems = [Problem(column="value", row=int(i), expected="a price >= 0", found=str(v))
                 for i, v in frame["value"].items() if v is not None and v < 0]
+    for year, grp in frame.groupby("year", sort=False):
+        absent = [m for m in PRICE_MEASURES if m not in set(grp["measure"])]
+        if absent:
+            problems.append(Problem(column="measure", row=None,
+                                    expected=f"a row for each of {', '.join(PRICE_MEASURES)} in {year}",
+                                    found="no row for " + ", ".join(absent)))
     if problems:
         raise LoaderError(path, problems)
     return frame
