@@ -191,13 +191,56 @@ def test_uprating_table():
 
 # --- timelines --------------------------------------------------------------------------------
 
-def test_slippage_against_the_original_plan():
+def test_slippage_is_measured_only_where_the_paper_prints_an_original_date():
     tl = h.timeline(h.load_dates(), "home_care")
-    slip = h.slippage(tl[tl["kind"] == "milestone"])
-    days = slip.set_index("event")["slippage_days"]
-    assert days["ITT Published"] == 366          # 22 Feb 2020 -> 22 Feb 2021 spans 29 Feb 2020
-    assert days["Transition complete"] == 365
-    assert slip[slip["event"] == "Transition complete"]["original_start"].iloc[0] == pd.Timestamp("2020-11-06")
+    months = h.stated_deferral_months(h.load_terms())
+    assert months == 12
+    slip = h.slippage(tl, months).set_index("key")
+    measured = slip[slip["basis"] == "measured from the printed original date"]
+    assert measured.index.tolist() == ["scrutiny_committee_report", "transition_complete"]
+    committee = measured.loc["scrutiny_committee_report"]
+    assert committee["original_start"] == pd.Timestamp("2020-01-20") and committee["original_lines"] == "2251"
+    assert (committee["slippage_days_min"], committee["slippage_days_max"], committee["slippage_months"]) == (364, 364, 11.96)
+    done = measured.loc["transition_complete"]   # "by November 2020" -> 6 November 2021
+    assert (done["slippage_days_min"], done["slippage_days_max"], done["slippage_months"]) == (341, 370, 12.0)
+    stated = slip.drop(measured.index)
+    assert stated["slippage_days_min"].isna().all() and len(stated) == 19
+    assert (stated["basis"] == "stated shift of 12 months (derived, not measured)").all()
+    assert stated.loc["itt_published", "stated_original"] == pd.Timestamp("2020-02-22")
+    assert h.slippage_summary(h.slippage(tl, months)).startswith(
+        "slippage measured for 2 of 21 revised milestones ('Adults and Communities Overview and Scrutiny Committee' "
+        "report on 20 January 2020 -> 18 January 2021: 364 days; 'Transition complete' home care by November 2020 "
+        "-> 06 November 2021: 341 to 370 days)")
+
+
+def test_slippage_findings(found):
+    rows = found[found["check"] == "slippage_matches_stated_deferral"]
+    assert rows[["published", "computed", "kind", "lines"]].values.tolist() == [
+        [12, 11.96, "rounding", "2419-2420;2251;2599-2603"], [12, 12.0, "ok", "2419-2420;2470;2649"]]
+    shift = found[found["check"] == "stated_shift_matches_printed_original"]
+    assert shift[["published", "computed", "kind"]].values.tolist() == [
+        ["report on 20 January 2020", "2020-01-18 (Saturday)", "mismatch"],
+        ["home care by November 2020", "2020-11-06 (Friday)", "ok"]]
+    weekend = _one(found, "stated_originals_on_working_days")
+    assert (weekend["published"], weekend["computed"], weekend["kind"]) == (0, 10, "review")
+    assert "'ITT Closes' 2020-04-12 (Easter Sunday)" in weekend["detail"]
+    itt = _one(found, "stated_original_itt_before_pause")
+    assert (itt["computed"], itt["kind"], itt["lines"]) == ("ITT 2020-02-22", "review", "2411-2412;2266;2622")
+
+
+def test_dated_events_and_the_pause(found):
+    tl = h.timeline(h.load_dates(), "home_care").set_index("key")
+    pause = tl.loc["pause"]
+    assert (pause["start"], pause["end"], pause["lines"]) == (pd.Timestamp("2020-04-01"), pd.Timestamp("2020-10-13"), "2266;2271")
+    assert tl.loc["market_pressures", "start"] == pd.Timestamp("2020-03-01")
+    assert (tl.loc["market_engagement", "start"], tl.loc["market_engagement", "end"]) == (
+        pd.Timestamp("2019-10-01"), pd.Timestamp("2020-03-31"))
+    assert tl.loc["partners_restart", "start"] == pd.Timestamp("2020-10-13")
+    assert tl.loc["climate_emergency", "start"] == pd.Timestamp("2019-05-01")
+    models = h.load_provider_model()
+    later = models[models["source"] == "004_d7bc47fa68b1d77f.txt"]
+    assert later[["model", "value", "lines"]].values.tolist() == [
+        ["prime_and_supplementary", "prime provider model", "200"], ["open_framework", "open approach", "200"]]
 
 
 def test_month_precision_dates_cover_the_month():
@@ -231,7 +274,7 @@ def test_dates_out_of_order_are_an_error(tmp_path):
     frame = pd.DataFrame({"seq": [1], "event": ["Evaluation"], "start": [pd.Timestamp("2021-06-01")],
                           "end": [pd.Timestamp("2021-04-04")], "precision": ["day"]})
     with pytest.raises(h.HomecareInputError, match="dates out of order: 'Evaluation' ends 2021-04-04 before it starts 2021-06-01"):
-        h.slippage(frame)
+        h.slippage(frame, 12)
     data = _copy_data(tmp_path)
     path = data / "published" / "homecare_dates.csv"
     text = path.read_text().replace("end,day,2021-06-01,date", "end,day,2021-03-01,date")
@@ -317,14 +360,16 @@ def test_evaluation_starts_before_the_tender_closes(found):
 
 def test_reprocurement_saving_text_truncates_the_table(found):
     rows = found[found["check"] == "reprocurement_saving_text_vs_table"]
-    assert rows[["published", "computed", "kind"]].values.tolist() == [[-0.1, -0.15, "mismatch"], [-0.2, -0.26, "mismatch"]]
+    assert rows[["published", "computed", "kind"]].values.tolist() == [[-0.1, -0.15, "rounding"], [-0.2, -0.26, "rounding"]]
+    assert rows["detail"].str.contains("truncated, not rounded").all()
     assert rows["lines"].tolist() == ["476;804", "476;804"]
+    assert rows["description"].str.contains("Appendix C").all()
 
 
 def test_milestones_on_non_working_days(found):
     rows = found[found["check"] == "milestone_on_working_day"]
     assert rows[["published", "computed"]].values.tolist() == [
-        ["2021-04-02", "Good Friday"], ["2021-04-04", "a Sunday"],
+        ["2021-04-02", "Good Friday"], ["2021-04-04", "Easter Sunday"],
         ["2021-11-06", "a Saturday"], ["2021-11-06", "a Saturday"]]
     assert (rows["kind"] == "review").all()
 
@@ -341,7 +386,7 @@ def test_model_and_comparator_findings(found):
 
 
 def test_consistency_checks_that_hold(found):
-    for check in ("zones_total", "zones_total_listed", "deferral_matches_timeline", "transition_by_contract_end",
+    for check in ("zones_total", "zones_total_listed", "transition_by_contract_end",
                   "framework_replacement_within_term", "dementia_seamless_transition",
                   "dementia_contract_end_consistent", "dementia_milestones_in_order", "dementia_prevalence_consistent",
                   "rlw_matches_reference"):
@@ -350,6 +395,36 @@ def test_consistency_checks_that_hold(found):
     assert (prev["published"], prev["computed"]) == (10000, 10256)
     assert _one(found, "procurement_start_consistent")["kind"] == "review"
     assert _one(found, "zone_band_mapping")["kind"] == "missing"
+
+
+def test_judgement_kinds_and_lines_come_from_the_data():
+    dates, terms = h.load_dates(), h.load_terms()
+    proposed = (dates["key"] == "procurement_start_proposed")
+    itt = (dates["key"] == "itt_published")
+    moved = dates.assign(value=dates["value"].mask(proposed, pd.Timestamp("2021-03-01")).mask(itt, pd.Timestamp("2021-03-08")))
+    rows = reconcile.frame(h.timeline_checks(moved, terms))
+    assert _one(rows, "procurement_start_consistent")["kind"] == "ok"
+    assert _one(reconcile.frame(h.timeline_checks(dates, terms)), "procurement_start_consistent")["kind"] == "review"
+    zones, types, prices = h.load_zones(), h.load_zone_types(), h.load_prices()
+    names = zones[zones["item"] == "zone"]
+    banded = pd.concat([zones, names.assign(item="band", value="urban")], ignore_index=True)
+    mapping = _one(reconcile.frame(h.zone_checks(banded, types, prices)), "zone_band_mapping")
+    assert (mapping["published"], mapping["kind"], mapping["lines"]) == ("14 of 14 zones with a band", "ok", "2386-2401")
+    assert _one(reconcile.frame(h.zone_checks(zones, types, prices)), "zone_band_mapping")["kind"] == "missing"
+    relined = dates.assign(lines=dates["lines"].mask(dates["key"] == "commencement", "951"))
+    rows = reconcile.frame(h.dementia_checks(h.load_dementia(), relined))
+    assert _one(rows, "dementia_commencement_matches")["lines"] == "944;951"
+    assert _one(rows, "dementia_milestones_in_order")["lines"] == "946-951"
+    assert _one(rows, "dementia_mobilisation_before_commencement")["lines"] == "949-951"
+
+
+def test_a_date_the_checks_need_must_be_in_the_file(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "published" / "homecare_dates.csv"
+    path.write_text(path.read_text().replace(",itt_closes,", ",itt_shuts,"))
+    with pytest.raises(LoaderError, match=r"homecare_dates.csv: column 'key': expected a row with key 'itt_closes' "
+                       r"for programme 'home_care', found 'none'"):
+        h.load_dates(data)
 
 
 # --- the price calculator -----------------------------------------------------------------------------
