@@ -133,6 +133,25 @@ def test_calibrated_prices_reproduce_the_published_prices_to_the_penny():
     assert cal["travel_minutes"].tolist() == [4.48, 5.39, 8.03, 10.38]
     assert cal["miles"].tolist() == [1.12, 1.797, 3.346, 5.19]
     assert cal["plausible"].tolist() == [True, True, True, False]
+    assert cal["near_bound"].tolist() == [False, True, True, False]   # 5.39 vs 5, 8.03 vs 8
+
+
+def test_per_band_assumptions_are_data_with_a_basis(tmp_path):
+    table = h.load_band_assumptions()
+    assert table["band"].tolist() == list(h.BANDS)
+    assert table[["speed_mph", "travel_min_minutes", "travel_max_minutes"]].values.tolist() == [
+        [15, 3, 10], [20, 5, 14], [25, 8, 22], [30, 12, 35]]
+    assert table["speed_basis"].str.len().gt(0).all() and table["range_basis"].str.len().gt(0).all()
+    faster = table.assign(speed_mph=table["speed_mph"].where(table["band"] != "rural", 50.0))
+    cal = h.calibrate(h.published_band_prices(h.load_prices()), faster)
+    rural = cal[cal["band"] == "rural"].iloc[0]
+    assert rural["speed_mph"] == 50 and rural["miles"] == pytest.approx(rural["travel_minutes"] * 50 / 60, abs=0.001)
+    data = _copy_data(tmp_path)
+    path = data / "reference" / "homecare_band_assumptions.csv"
+    path.write_text(path.read_text().replace("rural,25,8,22", "rural,25,22,8"))
+    with pytest.raises(LoaderError, match=r"homecare_band_assumptions.csv: row 4, column 'travel_max_minutes': "
+                       r"expected at least travel_min_minutes \(22\), found '8'"):
+        h.load_band_assumptions(data)
 
 
 def test_whole_minutes_miss_by_pennies():
@@ -267,7 +286,7 @@ def test_unknown_band_is_an_error():
     with pytest.raises(h.HomecareInputError, match="unknown band 'suburban'; known bands: urban, fringe, rural, isolated"):
         h.price(h.Band("suburban", 5, 1))
     with pytest.raises(h.HomecareInputError, match="unknown band"):
-        h.calibrate(pd.DataFrame({"band": ["suburban"], "published_gbp": [20.0]}))
+        h.calibrate(pd.DataFrame({"band": ["suburban"], "published_gbp": [20.0]}), h.load_band_assumptions())
 
 
 def test_dates_out_of_order_are_an_error(tmp_path):
@@ -380,6 +399,10 @@ def test_model_and_comparator_findings(found):
         assert (row["published"], row["computed"], row["kind"]) == (price, price, "ok")
     iso = _one(found, "fitted_travel_plausible", "isolated")
     assert (iso["published"], iso["computed"], iso["kind"]) == (12.0, 10.38, "review")
+    rural = _one(found, "fitted_travel_plausible", "rural")
+    assert (rural["published"], rural["computed"], rural["kind"]) == (8.0, 8.03, "review")
+    assert "within 0.5 minutes of its end at 8" in rural["detail"]
+    assert _one(found, "fitted_travel_plausible", "urban")["kind"] == "ok"
     urban = _one(found, "price_vs_hca_minimum", "urban")
     assert (urban["published"], urban["computed"], urban["difference"], urban["kind"]) == (18.75, 20.69, 1.94, "review")
     assert _one(found, "price_vs_hca_minimum", "rural")["kind"] == "ok"
@@ -476,6 +499,6 @@ def test_notebook_parameters_match_the_options_model_and_the_meetings():
 
 
 def test_overhead_sensitivity():
-    sens = h.overhead_sensitivity(h.published_band_prices(h.load_prices()), rates=(0.10, 0.30))
+    sens = h.overhead_sensitivity(h.published_band_prices(h.load_prices()), h.load_band_assumptions(), rates=(0.10, 0.30))
     assert sens.drop(columns="all_exact").values.tolist() == [[0.10, 6.71, 7.51, 10.22, 12.66], [0.30, 2.59, 3.60, 6.17, 8.45]]
     assert sens["all_exact"].all()

@@ -114,17 +114,9 @@ class Band:
         return self
 
 
-#: Assumed average driving speed between visits, by band (mph): slow urban
-#: streets and parking, faster rural roads.  Miles per visit = travel minutes
-#: x speed / 60.  A judgement, stated so anyone can change it.
-BAND_SPEED_MPH = {"urban": 15.0, "fringe": 20.0, "rural": 25.0, "isolated": 30.0}
-
-#: What we judge a plausible travel time per visit (minutes) in each band.
-#: Anchor: the UKHCA 2020-21 minimum price pays travel time at 19.5% of
-#: contact time (£1.70 / £8.72), about 6 minutes per 30-minute visit, as a
-#: national average of mostly urban work; isolated visits (farms and hamlets,
-#: the Rural Free Zone) commonly take 12 minutes or more to reach.
-PLAUSIBLE_TRAVEL_MINUTES = {"urban": (3.0, 10.0), "fringe": (5.0, 14.0), "rural": (8.0, 22.0), "isolated": (12.0, 35.0)}
+#: A fitted travel time this close (minutes) to either end of its band's
+#: plausible range is reported for review even though it lies inside it.
+NEAR_BOUND_MINUTES = 0.5
 
 
 def check_band(name: str) -> str:
@@ -213,20 +205,22 @@ def price_pence(band: Band, assumptions: Assumptions | None = None) -> float:
     return reconcile.round_half_away(price(band, assumptions), 2)
 
 
-def band_from_minutes(name: str, travel_minutes: float, speed_mph: float | None = None) -> Band:
-    """A band whose miles per visit follow from its travel minutes and speed
-    (miles rounded to 0.001, as the parameter table shows them)."""
+def band_from_minutes(name: str, travel_minutes: float, speed_mph: float) -> Band:
+    """A band whose miles per visit follow from its travel minutes and its
+    assumed average speed (miles rounded to 0.001, as the parameter table
+    shows them)."""
     check_band(name)
-    speed = BAND_SPEED_MPH[name] if speed_mph is None else speed_mph
-    return Band(name, travel_minutes, round(travel_minutes * speed / 60.0, 3))
+    if not speed_mph > 0:
+        raise HomecareInputError(f"speed for band {name!r} must be more than zero, got {speed_mph!r}")
+    return Band(name, travel_minutes, round(travel_minutes * speed_mph / 60.0, 3))
 
 
 # --- calibration ------------------------------------------------------------------
 
-def _solve(name: str, target: float, a: Assumptions) -> float:
+def _solve(name: str, target: float, a: Assumptions, speed: float) -> float:
     """Continuous travel minutes giving the target price (bisection)."""
     lo, hi = 0.0, 240.0
-    f = lambda t: price(Band(name, t, t * BAND_SPEED_MPH[name] / 60.0), a) - target  # noqa: E731
+    f = lambda t: price(Band(name, t, t * speed / 60.0), a) - target  # noqa: E731
     if f(lo) > 0:
         return float("nan")  # even no travel costs more than the target
     if f(hi) < 0:
@@ -240,22 +234,31 @@ def _solve(name: str, target: float, a: Assumptions) -> float:
     return (lo + hi) / 2
 
 
-def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, step: float = 0.01) -> pd.DataFrame:
+def calibrate(published: pd.DataFrame, band_table: pd.DataFrame, assumptions: Assumptions | None = None,
+              step: float = 0.01) -> pd.DataFrame:
     """Fit travel minutes per band so the modelled price equals the published
     price to the penny.
 
     ``published``: one row per band with ``band`` and ``published_gbp``.
-    Travel minutes are searched on a grid of ``step`` minutes around the exact
-    solution; the fitted value is the grid point nearest to it whose price
-    rounds to the published penny.  A band with no such point keeps the
-    nearest grid value and ``exact`` is false.
+    ``band_table``: the per-band assumptions (:func:`load_band_assumptions`):
+    average speed, which turns minutes into miles, and the plausible range of
+    travel minutes.  Travel minutes are searched on a grid of ``step``
+    minutes around the exact solution; the fitted value is the grid point
+    nearest to it whose price rounds to the published penny.  A band with no
+    such point keeps the nearest grid value and ``exact`` is false.
+    ``near_bound`` flags a plausible fit within :data:`NEAR_BOUND_MINUTES` of
+    either end of its range.
     """
     a = (assumptions or Assumptions()).check()
+    table = band_table.set_index("band")
     rows = []
     for rec in published.itertuples():
         name = check_band(rec.band)
+        if name not in table.index:
+            raise HomecareInputError(f"no per-band assumptions for band {name!r}")
+        speed = float(table.at[name, "speed_mph"])
         target = float(rec.published_gbp)
-        exact_t = _solve(name, target, a)
+        exact_t = _solve(name, target, a, speed)
         best, exact = None, False
         if not math.isnan(exact_t):
             centre = round(exact_t / step)
@@ -263,15 +266,16 @@ def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, s
             for k in candidates:
                 if k < 0:
                     continue
-                band = band_from_minutes(name, round(k * step, 6))
+                band = band_from_minutes(name, round(k * step, 6), speed)
                 if price_pence(band, a) == target:
                     best, exact = band, True
                     break
             if best is None:
-                best = band_from_minutes(name, round(centre * step, 6))
+                best = band_from_minutes(name, round(centre * step, 6), speed)
         else:
-            best = band_from_minutes(name, 0.0)
-        lo, hi = PLAUSIBLE_TRAVEL_MINUTES[name]
+            best = band_from_minutes(name, 0.0, speed)
+        lo, hi = float(table.at[name, "travel_min_minutes"]), float(table.at[name, "travel_max_minutes"])
+        plausible = lo <= best.travel_minutes <= hi
         rows.append({
             "band": name,
             "published_gbp": target,
@@ -280,11 +284,12 @@ def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, s
             "exact": exact,
             "travel_minutes": best.travel_minutes,
             "miles": best.miles,
-            "speed_mph": BAND_SPEED_MPH[name],
+            "speed_mph": speed,
             "travel_minutes_per_contact_hour": round(travel_minutes_per_contact_hour(a.visit_minutes, best.travel_minutes), 2),
             "plausible_min": lo,
             "plausible_max": hi,
-            "plausible": lo <= best.travel_minutes <= hi,
+            "plausible": plausible,
+            "near_bound": plausible and min(best.travel_minutes - lo, hi - best.travel_minutes) <= NEAR_BOUND_MINUTES,
         })
     return pd.DataFrame(rows)
 
@@ -296,17 +301,19 @@ def published_band_prices(prices: pd.DataFrame, year: str = "2020-21") -> pd.Dat
     if absent:
         raise HomecareInputError(f"no published {year} price for band(s) {', '.join(absent)}; "
                                  f"every band ({', '.join(BANDS)}) needs one")
-    out = sel[["measure", "value"]].rename(columns={"measure": "band", "value": "published_gbp"})
-    out["band"] = pd.Categorical(out["band"], BANDS, ordered=True)
-    out = out.sort_values("band").reset_index(drop=True)
-    out["band"] = out["band"].astype(str)
-    return out
+    return _in_band_order(sel[["measure", "value"]].rename(columns={"measure": "band", "value": "published_gbp"}))
+
+
+def _in_band_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted urban, fringe, rural, isolated by their ``band`` column."""
+    order = {b: i for i, b in enumerate(BANDS)}
+    return frame.sort_values("band", key=lambda c: c.map(order)).reset_index(drop=True)
 
 
 def calibrated_prices(data_dir: str | Path | None = None, assumptions: Assumptions | None = None) -> pd.DataFrame:
     """One row per band (urban, fringe, rural, isolated) with ``published_gbp``
     and ``modelled_gbp``, and the fitted travel minutes and miles per visit."""
-    return calibrate(published_band_prices(load_prices(data_dir)), assumptions)
+    return calibrate(published_band_prices(load_prices(data_dir)), load_band_assumptions(data_dir), assumptions)
 
 
 def bands_of(calibration: pd.DataFrame) -> list[Band]:
@@ -328,7 +335,7 @@ def whole_minute_prices(calibration: pd.DataFrame, assumptions: Assumptions | No
     'to the penny' rests on fractional minutes."""
     rows = []
     for r in calibration.itertuples():
-        band = band_from_minutes(r.band, float(round(r.travel_minutes)))
+        band = band_from_minutes(r.band, float(round(r.travel_minutes)), r.speed_mph)
         modelled = price_pence(band, assumptions)
         rows.append({"band": r.band, "travel_minutes": band.travel_minutes, "miles": band.miles,
                      "published_gbp": r.published_gbp, "modelled_gbp": modelled,
@@ -649,6 +656,31 @@ def load_wage_rates(data_dir=None) -> pd.DataFrame:
     ], path, unique=["financial_year", "measure"])
 
 
+def load_band_assumptions(data_dir=None) -> pd.DataFrame:
+    """The per-band parameter table: average speed between visits (miles =
+    travel minutes x speed / 60) and the plausible range of travel minutes per
+    visit, each with its basis.  Stated judgements, kept as data so anyone
+    can change them."""
+    path = _reference_path("homecare_band_assumptions", data_dir)
+    frame = sources.parse_frame(sources.read_table(path), [
+        Column("band", choices=BANDS), Column("speed_mph", "float", min=0),
+        Column("travel_min_minutes", "float", min=0), Column("travel_max_minutes", "float", min=0),
+        Column("speed_basis"), Column("range_basis"),
+    ], path, unique=["band"])
+    problems = [Problem(column="speed_mph", row=int(i), expected="a speed more than zero", found=f"{v:g}")
+                for i, v in frame["speed_mph"].items() if v <= 0]
+    problems += [Problem(column="travel_max_minutes", row=int(i), expected=f"at least travel_min_minutes ({lo:g})",
+                         found=f"{hi:g}")
+                 for i, lo, hi in zip(frame.index, frame["travel_min_minutes"], frame["travel_max_minutes"]) if hi < lo]
+    absent = [b for b in BANDS if b not in set(frame["band"])]
+    if absent:
+        problems.append(Problem(column="band", expected="a row for each of " + ", ".join(BANDS),
+                                found="no row for " + ", ".join(absent)))
+    if problems:
+        raise LoaderError(path, problems)
+    return _in_band_order(frame)
+
+
 def load_minimum_price(data_dir=None) -> pd.DataFrame:
     """The Homecare Association (formerly UKHCA) minimum price per hour, with source."""
     path = _reference_path("homecare_minimum_price", data_dir)
@@ -760,23 +792,28 @@ def price_checks(prices: pd.DataFrame, calibration: pd.DataFrame, wage_rates: pd
         rows.append(_finding("model_reproduces_price", f"{r.band}: modelled price to the penny (travel {r.travel_minutes:.2f} min, "
                              f"{r.miles:.2f} miles per visit)", r.published_gbp, r.modelled_gbp, ordered.loc[r.band, "source"], line,
                              tolerance=0.0, unit="gbp"))
-        kind = "ok" if r.plausible else "review"
+        kind = "ok" if r.plausible and not r.near_bound else "review"
+        nearest = r.plausible_min if r.travel_minutes - r.plausible_min <= r.plausible_max - r.travel_minutes else r.plausible_max
+        where = ("inside the range" if r.plausible else "outside the range") + (
+            f", within {NEAR_BOUND_MINUTES:g} minutes of its end at {nearest:g}" if r.near_bound else "")
         rows.append(_finding("fitted_travel_plausible", f"{r.band}: fitted travel minutes per visit within the plausible "
-                             f"range {r.plausible_min:g}-{r.plausible_max:g}", r.plausible_min if r.travel_minutes < r.plausible_min else r.plausible_max if r.travel_minutes > r.plausible_max else r.travel_minutes,
+                             f"range {r.plausible_min:g}-{r.plausible_max:g} and not within {NEAR_BOUND_MINUTES:g} of "
+                             "either end", nearest if (not r.plausible or r.near_bound) else r.travel_minutes,
                              r.travel_minutes, ordered.loc[r.band, "source"], line, kind=kind, unit="minutes",
                              detail=(f"The published {r.band} price at £{assumptions.pay_rate:.2f} and "
                                      f"{assumptions.visit_minutes:g}-minute visits leaves {r.travel_minutes:.2f} minutes "
-                                     f"({r.miles:.2f} miles at {r.speed_mph:g} mph) per visit for travel.")))
-    hca = minimum[(minimum["financial_year"] == "2020-21") & (minimum["component"] == "total")]
+                                     f"({r.miles:.2f} miles at {r.speed_mph:g} mph) per visit for travel: {where}.")))
+    year = rlw.year
+    hca = minimum[(minimum["financial_year"] == year) & (minimum["component"] == "total")]
     if len(hca):
-        m = float(hca["value"].iloc[0])
+        m, basis = float(hca["value"].iloc[0]), str(hca["wage_basis"].iloc[0]).replace("_", " ")
         for band in BANDS:
             p = float(ordered.loc[band, "value"])
-            rows.append(_finding("price_vs_hca_minimum", f"{band} 2020-21 price at or above the UKHCA minimum price "
-                                 f"(£{m:.2f}, National Living Wage basis)", p, m, ordered.loc[band, "source"], ordered.loc[band, "lines"],
-                                 kind="ok" if p >= m else "review", unit="gbp",
-                                 detail="" if p >= m else "The council's price assumes the higher Real Living Wage "
-                                 "yet is below the UKHCA minimum built on the National Living Wage: it allows less "
+            rows.append(_finding("price_vs_hca_minimum", f"{band} {year} price at or above the Homecare Association "
+                                 f"(UKHCA) minimum price (£{m:.2f}, {basis} basis)", p, m, ordered.loc[band, "source"],
+                                 ordered.loc[band, "lines"], kind="ok" if p >= m else "review", unit="gbp",
+                                 detail="" if p >= m else f"The council's price assumes the {rlw.measure.replace('_', ' ')} "
+                                 f"(£{rlw.value:.2f}) yet is below the minimum built on the {basis}: it allows less "
                                  "for travel, on-costs or running the business."))
     return rows
 
@@ -1003,7 +1040,7 @@ def findings(data_dir=None) -> pd.DataFrame:
     """Every home-care and dementia check, including ``ok`` rows."""
     assumptions = Assumptions()
     prices = load_prices(data_dir)
-    calibration = calibrate(published_band_prices(prices), assumptions)
+    calibration = calibrate(published_band_prices(prices), load_band_assumptions(data_dir), assumptions)
     dates = load_dates(data_dir)
     rows = []
     rows += zone_checks(load_zones(data_dir), load_zone_types(data_dir), prices)
@@ -1130,7 +1167,7 @@ def gantt_rows(tl: pd.DataFrame, months_before: int = 18, months_after: int = 3)
     return tl[keep].reset_index(drop=True)
 
 
-def overhead_sensitivity(published: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25, 0.30),
+def overhead_sensitivity(published: pd.DataFrame, band_table: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25, 0.30),
                          assumptions: Assumptions | None = None) -> pd.DataFrame:
     """Fitted travel minutes per band for several overhead rates: the four
     prices fix the steps between bands, not the split between overheads and
@@ -1138,7 +1175,7 @@ def overhead_sensitivity(published: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25,
     a = assumptions or Assumptions()
     rows = []
     for rate in rates:
-        cal = calibrate(published, replace(a, overhead_rate=rate))
+        cal = calibrate(published, band_table, replace(a, overhead_rate=rate))
         rows.append({"overhead_rate": rate, **{f"{r.band}_travel_minutes": r.travel_minutes for r in cal.itertuples()},
                      "all_exact": bool(cal["exact"].all())})
     return pd.DataFrame(rows)
