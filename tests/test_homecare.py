@@ -456,7 +456,13 @@ def test_calculator_defaults_give_the_published_prices():
     cal = h.calibrated_prices()
     table = h.calculator(h.CalculatorInputs(), cal, h.load_minimum_price())
     assert table["price_gbp"].tolist() == [18.75, 19.95, 22.95, 26.15]
-    assert table["hca_minimum_gbp"].unique().tolist() == [32.14]
+    assert table["hca_minimum_gbp"].unique().tolist() == [20.69] and table["hca_year"].unique().tolist() == ["2020-21"]
+    later = h.calculator(h.CalculatorInputs(pay_rate=12.60, minimum_year="2025-26"), cal, h.load_minimum_price())
+    assert later["price_gbp"].tolist() == [25.43, 26.80, 30.30, 33.93]
+    assert later["hca_minimum_gbp"].unique().tolist() == [32.14]
+    with pytest.raises(h.HomecareInputError, match="no Homecare Association minimum price for 2022-23; published for: "
+                       "2020-21, 2024-25, 2025-26"):
+        h.calculator(h.CalculatorInputs(minimum_year="2022-23"), cal, h.load_minimum_price())
     assert h.calculator_summary(table) == "Urban: £18.75 | Fringe: £19.95 | Rural: £22.95 | Isolated: £26.15"
 
 
@@ -480,6 +486,9 @@ def test_explorer_shows_the_urban_price_and_follows_the_pay_slider():
     assert "Urban: £24.64" in box.summary.value
     box.controls["visit_minutes"].value = 5.0
     assert "Urban: £" in box.summary.value
+    assert "<td>2020-21</td>" in box.children[-1].value and "<td>20.69</td>" in box.children[-1].value
+    box.controls["minimum_year"].value = "2025-26"
+    assert "<td>32.14</td>" in box.children[-1].value
 
 
 def test_notebook_parameters_match_the_options_model_and_the_meetings():

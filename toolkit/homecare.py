@@ -1067,12 +1067,14 @@ class CalculatorInputs:
     surplus_rate: float = 0.03
     travel_minutes: dict = field(default_factory=dict)
     miles: dict = field(default_factory=dict)
+    minimum_year: str = "2020-21"   # the Homecare Association year shown beside the prices (the 2020-21 basis)
 
 
 def calculator(inputs: CalculatorInputs, calibration: pd.DataFrame, minimum: pd.DataFrame | None = None,
                base: Assumptions | None = None) -> pd.DataFrame:
     """Price per band for the calculator's inputs, beside the published 2020-21
-    price and the Homecare Association's latest minimum price."""
+    price and the Homecare Association's minimum price for ``minimum_year``
+    (by default the 2020-21 year the calculator's defaults stand for)."""
     base = base or Assumptions()
     default_on = base.holiday_rate + base.sickness_rate + base.training_rate
     if inputs.on_cost_rate < 0:
@@ -1084,19 +1086,24 @@ def calculator(inputs: CalculatorInputs, calibration: pd.DataFrame, minimum: pd.
                 surplus_rate=inputs.surplus_rate).check()
     for name in list(inputs.travel_minutes) + list(inputs.miles):
         check_band(name)
-    latest = None
-    if minimum is not None and len(minimum):
-        tot = minimum[minimum["component"] == "total"].sort_values("financial_year")
-        latest = tot.iloc[-1]
+    hca = minimum_price_for(minimum, inputs.minimum_year) if minimum is not None else float("nan")
     rows = []
     for r in calibration.itertuples():
         band = Band(r.band, float(inputs.travel_minutes.get(r.band, r.travel_minutes)),
                     float(inputs.miles.get(r.band, r.miles))).check()
         rows.append({"band": r.band, "travel_minutes": band.travel_minutes, "miles": band.miles,
                      "price_gbp": price_pence(band, a), "published_2020_21_gbp": r.published_gbp,
-                     "hca_minimum_gbp": float(latest["value"]) if latest is not None else float("nan"),
-                     "hca_year": latest["financial_year"] if latest is not None else ""})
+                     "hca_minimum_gbp": hca, "hca_year": inputs.minimum_year if minimum is not None else ""})
     return pd.DataFrame(rows)
+
+
+def minimum_price_for(minimum: pd.DataFrame, year: str) -> float:
+    """The Homecare Association's total minimum price for a financial year."""
+    totals = minimum[minimum["component"] == "total"].set_index("financial_year")["value"]
+    if year not in totals.index:
+        raise HomecareInputError(f"no Homecare Association minimum price for {year}; published for: "
+                                 + ", ".join(sorted(totals.index)))
+    return float(totals[year])
 
 
 def calculator_summary(table: pd.DataFrame) -> str:
