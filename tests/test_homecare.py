@@ -74,7 +74,8 @@ def test_homecare_association_minimum_price_breakdown_adds_up():
     y2020 = hca[hca["financial_year"] == "2020-21"].set_index("component")["value"]
     assert round(y2020.drop("total").sum(), 2) == 20.69 == y2020["total"]
     totals = hca[hca["component"] == "total"].set_index("financial_year")["value"].to_dict()
-    assert totals == {"2020-21": 20.69, "2024-25": 28.53, "2025-26": 32.14}
+    assert totals == {"2020-21": 20.69, "2021-22": 21.43, "2022-23": 23.20, "2023-24": 25.95, "2024-25": 28.53,
+                      "2025-26": 32.14}
     assert hca["source"].str.contains("Homecare Association").all()
 
 
@@ -206,6 +207,25 @@ def test_uprating_table():
     cmp = h.minimum_price_comparison(up, h.load_minimum_price(), cal)
     row = cmp[(cmp["financial_year"] == "2025-26") & (cmp["band"] == "urban")].iloc[0]
     assert (row["modelled_rlw_gbp"], row["hca_minimum_gbp"], row["modelled_minus_minimum_gbp"]) == (25.43, 32.14, -6.71)
+
+
+def test_employer_ni_by_year_and_the_ni_sensitivity():
+    ni = h.load_employer_ni().set_index("financial_year")
+    assert ni.loc["2020-21", ["ni_rate", "ni_threshold_weekly"]].tolist() == [0.138, 169]
+    assert ni.loc["2022-23", ["ni_rate", "ni_threshold_weekly"]].tolist() == [0.1505, 175]
+    assert ni.loc["2025-26", ["ni_rate", "ni_threshold_weekly"]].tolist() == [0.15, 96]
+    assert ni["source"].str.contains("HMRC|HM Treasury").all()
+    assert (ni.loc["2020-21", "ni_rate"], ni.loc["2020-21", "ni_threshold_weekly"]) == (
+        h.Assumptions().ni_rate, h.Assumptions().ni_threshold_weekly)
+    cal = h.calibrated_prices()
+    sens = h.ni_sensitivity(h.bands_of(cal), h.load_wage_rates(), h.load_employer_ni())
+    rlw = sens[sens["wage_measure"] == "real_living_wage"].set_index(["financial_year", "band"])
+    assert rlw.loc[("2020-21", "urban"), "ni_effect_gbp"] == 0.0
+    assert rlw.loc[("2025-26", "urban"), ["price_pay_only_gbp", "price_with_year_ni_gbp", "ni_effect_gbp"]].tolist() == [
+        25.43, 26.14, 0.71]
+    assert rlw.loc[("2026-27", "isolated"), ["price_pay_only_gbp", "price_with_year_ni_gbp"]].tolist() == [35.93, 36.77]
+    with pytest.raises(h.HomecareInputError, match="no employer NI rules for 2016-17"):
+        h.uprate(h.bands_of(cal), h.load_wage_rates(), employer_ni=h.load_employer_ni())
 
 
 # --- timelines --------------------------------------------------------------------------------
@@ -460,9 +480,9 @@ def test_calculator_defaults_give_the_published_prices():
     later = h.calculator(h.CalculatorInputs(pay_rate=12.60, minimum_year="2025-26"), cal, h.load_minimum_price())
     assert later["price_gbp"].tolist() == [25.43, 26.80, 30.30, 33.93]
     assert later["hca_minimum_gbp"].unique().tolist() == [32.14]
-    with pytest.raises(h.HomecareInputError, match="no Homecare Association minimum price for 2022-23; published for: "
-                       "2020-21, 2024-25, 2025-26"):
-        h.calculator(h.CalculatorInputs(minimum_year="2022-23"), cal, h.load_minimum_price())
+    with pytest.raises(h.HomecareInputError, match="no Homecare Association minimum price for 2019-20; published for: "
+                       "2020-21, 2021-22, 2022-23, 2023-24, 2024-25, 2025-26"):
+        h.calculator(h.CalculatorInputs(minimum_year="2019-20"), cal, h.load_minimum_price())
     assert h.calculator_summary(table) == "Urban: £18.75 | Fringe: £19.95 | Rural: £22.95 | Isolated: £26.15"
 
 

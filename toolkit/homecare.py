@@ -345,22 +345,48 @@ def whole_minute_prices(calibration: pd.DataFrame, assumptions: Assumptions | No
 
 # --- uprating and the Homecare Association comparator ---------------------------------
 
-def uprate(bands: list[Band], wage_rates: pd.DataFrame, assumptions: Assumptions | None = None) -> pd.DataFrame:
+def uprate(bands: list[Band], wage_rates: pd.DataFrame, assumptions: Assumptions | None = None,
+           employer_ni: pd.DataFrame | None = None) -> pd.DataFrame:
     """Reprice every band at each published wage rate (Real and National Living
-    Wage by financial year), all other assumptions held at their 2020-21 values.
+    Wage by financial year), all other assumptions held at their 2020-21 values
+    unless ``employer_ni`` is given: then each year also takes that year's
+    employer NI rate and threshold (a year missing from it is an error).
 
     Returns ``financial_year, wage_measure, pay_rate, band, price_gbp``.
     """
     a = (assumptions or Assumptions()).check()
+    ni = employer_ni.set_index("financial_year") if employer_ni is not None else None
     rows = []
     for rec in wage_rates.sort_values(["measure", "financial_year"]).itertuples():
         if rec.value < 0:
             raise HomecareInputError(f"pay rate for {rec.financial_year} {rec.measure} must not be negative, got {rec.value:g}")
         at = replace(a, pay_rate=float(rec.value))
+        if ni is not None:
+            if rec.financial_year not in ni.index:
+                raise HomecareInputError(f"no employer NI rules for {rec.financial_year}; the table has "
+                                         + ", ".join(ni.index))
+            at = replace(at, ni_rate=float(ni.at[rec.financial_year, "ni_rate"]),
+                         ni_threshold_weekly=float(ni.at[rec.financial_year, "ni_threshold_weekly"]))
         for band in bands:
             rows.append({"financial_year": rec.financial_year, "wage_measure": rec.measure,
                          "pay_rate": float(rec.value), "band": band.name, "price_gbp": price_pence(band, at)})
     return pd.DataFrame(rows)
+
+
+def ni_sensitivity(bands: list[Band], wage_rates: pd.DataFrame, employer_ni: pd.DataFrame,
+                   assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Uprated prices with the 2020-21 NI rules held (pay only) beside the same
+    with each year's employer NI rules, for the years the NI table covers."""
+    rates = wage_rates[wage_rates["financial_year"].isin(employer_ni["financial_year"])]
+    keys = ["financial_year", "wage_measure", "pay_rate", "band"]
+    held = uprate(bands, rates, assumptions).rename(columns={"price_gbp": "price_pay_only_gbp"})
+    moved = uprate(bands, rates, assumptions, employer_ni).rename(columns={"price_gbp": "price_with_year_ni_gbp"})
+    out = held.merge(moved, on=keys)
+    out["ni_effect_gbp"] = (out["price_with_year_ni_gbp"] - out["price_pay_only_gbp"]).round(2)
+    rules = employer_ni[["financial_year", "ni_rate", "ni_threshold_weekly"]]
+    return out.merge(rules, on="financial_year")[keys[:2] + ["ni_rate", "ni_threshold_weekly", "pay_rate", "band",
+                                                             "price_pay_only_gbp", "price_with_year_ni_gbp",
+                                                             "ni_effect_gbp"]]
 
 
 def minimum_price_comparison(uprated: pd.DataFrame, minimum: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -679,6 +705,18 @@ def load_band_assumptions(data_dir=None) -> pd.DataFrame:
     if problems:
         raise LoaderError(path, problems)
     return _in_band_order(frame)
+
+
+def load_employer_ni(data_dir=None) -> pd.DataFrame:
+    """Employer Class 1 National Insurance by financial year: the rate and the
+    weekly secondary threshold in force from the start of the tax year, with
+    source (``note`` says where the rate changed within a year)."""
+    path = _reference_path("homecare_employer_ni", data_dir)
+    return sources.parse_frame(sources.read_table(path), [
+        Column("financial_year", pattern=r"\d{4}-\d{2}"), Column("ni_rate", "float", min=0, max=1),
+        Column("ni_threshold_weekly", "float", min=0), Column("in_force_from", "date"),
+        Column("note", nullable=True), Column("source"),
+    ], path, unique=["financial_year"])
 
 
 def load_minimum_price(data_dir=None) -> pd.DataFrame:
