@@ -302,6 +302,13 @@ def test_zero_visit_length_is_an_error():
         h.travel_minutes_per_contact_hour(0, 5)
 
 
+def test_infinite_inputs_are_an_error():
+    with pytest.raises(h.HomecareInputError, match="overhead_rate must be a finite number, got inf"):
+        h.price(h.Band("urban", 5, 1), h.Assumptions(overhead_rate=float("inf")))
+    with pytest.raises(h.HomecareInputError, match="miles for band 'urban' must be a finite number >= 0, got inf"):
+        h.price(h.Band("urban", 5, float("inf")))
+
+
 def test_unknown_band_is_an_error():
     with pytest.raises(h.HomecareInputError, match="unknown band 'suburban'; known bands: urban, fringe, rural, isolated"):
         h.price(h.Band("suburban", 5, 1))

@@ -86,8 +86,8 @@ class Assumptions:
         """Raise :class:`HomecareInputError` for an impossible value."""
         for f in fields(self):
             value = getattr(self, f.name)
-            if not isinstance(value, (int, float)) or math.isnan(value):
-                raise HomecareInputError(f"{f.name} must be a number, got {value!r}")
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise HomecareInputError(f"{f.name} must be a finite number, got {value!r}")
             if value < 0:
                 raise HomecareInputError(f"{f.name} must not be negative, got {value:g}")
         if self.visit_minutes <= 0:
@@ -109,8 +109,8 @@ class Band:
         check_band(self.name)
         for name in ("travel_minutes", "miles"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
-                raise HomecareInputError(f"{name} for band {self.name!r} must be a number >= 0, got {value!r}")
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise HomecareInputError(f"{name} for band {self.name!r} must be a finite number >= 0, got {value!r}")
         return self
 
 
@@ -525,6 +525,16 @@ def slippage_summary(slip: pd.DataFrame) -> str:
              for r in measured.itertuples()]
     return (f"slippage measured for {len(measured)} of {len(slip)} revised milestones (" + "; ".join(parts)
             + f"); the other {len(slip) - len(measured)} carry only the stated shift")
+
+
+def slippage_view(slip: pd.DataFrame) -> pd.DataFrame:
+    """The slippage table for display: dates as dates, the columns a reader needs."""
+    cols = ["seq", "event", "start", "end", "original_printed", "original_start", "original_end", "slippage_days_min",
+            "slippage_days_max", "slippage_months", "stated_original", "stated_original_weekday", "basis"]
+    out = slip[cols].copy()
+    for c in ("start", "end", "original_start", "original_end", "stated_original"):
+        out[c] = out[c].dt.date
+    return out
 
 
 def with_originals(chart: pd.DataFrame, slip: pd.DataFrame | None) -> pd.DataFrame:
