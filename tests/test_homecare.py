@@ -147,9 +147,7 @@ def test_per_band_assumptions_are_data_with_a_basis(tmp_path):
     cal = h.calibrate(h.published_band_prices(h.load_prices()), faster)
     rural = cal[cal["band"] == "rural"].iloc[0]
     assert rural["speed_mph"] == 50 and rural["miles"] == pytest.approx(rural["travel_minutes"] * 50 / 60, abs=0.001)
-    data = _copy_data(tmp_path)
-    path = data / "reference" / "homecare_band_assumptions.csv"
-    path.write_text(path.read_text().replace("rural,25,8,22", "rural,25,22,8"))
+    data = _edited(tmp_path, "reference/homecare_band_assumptions.csv", "rural,25,8,22", "rural,25,22,8")
     with pytest.raises(LoaderError, match=r"homecare_band_assumptions.csv: row 4, column 'travel_max_minutes': "
                        r"expected at least travel_min_minutes \(22\), found '8'"):
         h.load_band_assumptions(data)
@@ -372,6 +370,14 @@ def test_a_misspelt_or_missing_band_is_an_error_not_a_dropped_row(tmp_path):
         h.published_band_prices(prices[prices["measure"] != "isolated"])
 
 
+def _edited(tmp_path, name, old, new):
+    """A copy of the home-care data with one text replaced in one file."""
+    data = _copy_data(tmp_path)
+    path = data / name
+    path.write_text(path.read_text().replace(old, new))
+    return data
+
+
 def _copy_data(tmp_path):
     target = tmp_path / "data"
     for sub in ("published", "reference"):
@@ -469,9 +475,7 @@ def test_judgement_kinds_and_lines_come_from_the_data():
 
 
 def test_a_date_the_checks_need_must_be_in_the_file(tmp_path):
-    data = _copy_data(tmp_path)
-    path = data / "published" / "homecare_dates.csv"
-    path.write_text(path.read_text().replace(",itt_closes,", ",itt_shuts,"))
+    data = _edited(tmp_path, "published/homecare_dates.csv", ",itt_closes,", ",itt_shuts,")
     with pytest.raises(LoaderError, match=r"homecare_dates.csv: column 'key': expected a row with key 'itt_closes' "
                        r"for programme 'home_care', found 'none'"):
         h.load_dates(data)
