@@ -74,7 +74,8 @@ def test_homecare_association_minimum_price_breakdown_adds_up():
     y2020 = hca[hca["financial_year"] == "2020-21"].set_index("component")["value"]
     assert round(y2020.drop("total").sum(), 2) == 20.69 == y2020["total"]
     totals = hca[hca["component"] == "total"].set_index("financial_year")["value"].to_dict()
-    assert totals == {"2020-21": 20.69, "2024-25": 28.53, "2025-26": 32.14}
+    assert totals == {"2020-21": 20.69, "2021-22": 21.43, "2022-23": 23.20, "2023-24": 25.95, "2024-25": 28.53,
+                      "2025-26": 32.14}
     assert hca["source"].str.contains("Homecare Association").all()
 
 
@@ -133,6 +134,23 @@ def test_calibrated_prices_reproduce_the_published_prices_to_the_penny():
     assert cal["travel_minutes"].tolist() == [4.48, 5.39, 8.03, 10.38]
     assert cal["miles"].tolist() == [1.12, 1.797, 3.346, 5.19]
     assert cal["plausible"].tolist() == [True, True, True, False]
+    assert cal["near_bound"].tolist() == [False, True, True, False]   # 5.39 vs 5, 8.03 vs 8
+
+
+def test_per_band_assumptions_are_data_with_a_basis(tmp_path):
+    table = h.load_band_assumptions()
+    assert table["band"].tolist() == list(h.BANDS)
+    assert table[["speed_mph", "travel_min_minutes", "travel_max_minutes"]].values.tolist() == [
+        [15, 3, 10], [20, 5, 14], [25, 8, 22], [30, 12, 35]]
+    assert table["speed_basis"].str.len().gt(0).all() and table["range_basis"].str.len().gt(0).all()
+    faster = table.assign(speed_mph=table["speed_mph"].where(table["band"] != "rural", 50.0))
+    cal = h.calibrate(h.published_band_prices(h.load_prices()), faster)
+    rural = cal[cal["band"] == "rural"].iloc[0]
+    assert rural["speed_mph"] == 50 and rural["miles"] == pytest.approx(rural["travel_minutes"] * 50 / 60, abs=0.001)
+    data = _edited(tmp_path, "reference/homecare_band_assumptions.csv", "rural,25,8,22", "rural,25,22,8")
+    with pytest.raises(LoaderError, match=r"homecare_band_assumptions.csv: row 4, column 'travel_max_minutes': "
+                       r"expected at least travel_min_minutes \(22\), found '8'"):
+        h.load_band_assumptions(data)
 
 
 def test_whole_minutes_miss_by_pennies():
@@ -189,15 +207,77 @@ def test_uprating_table():
     assert (row["modelled_rlw_gbp"], row["hca_minimum_gbp"], row["modelled_minus_minimum_gbp"]) == (25.43, 32.14, -6.71)
 
 
+def test_employer_ni_by_year_and_the_ni_sensitivity():
+    ni = h.load_employer_ni().set_index("financial_year")
+    assert ni.loc["2020-21", ["ni_rate", "ni_threshold_weekly"]].tolist() == [0.138, 169]
+    assert ni.loc["2022-23", ["ni_rate", "ni_threshold_weekly"]].tolist() == [0.1505, 175]
+    assert ni.loc["2025-26", ["ni_rate", "ni_threshold_weekly"]].tolist() == [0.15, 96]
+    assert ni["source"].str.contains("HMRC|HM Treasury").all()
+    assert (ni.loc["2020-21", "ni_rate"], ni.loc["2020-21", "ni_threshold_weekly"]) == (
+        h.Assumptions().ni_rate, h.Assumptions().ni_threshold_weekly)
+    cal = h.calibrated_prices()
+    sens = h.ni_sensitivity(h.bands_of(cal), h.load_wage_rates(), h.load_employer_ni())
+    rlw = sens[sens["wage_measure"] == "real_living_wage"].set_index(["financial_year", "band"])
+    assert rlw.loc[("2020-21", "urban"), "ni_effect_gbp"] == 0.0
+    assert rlw.loc[("2025-26", "urban"), ["price_pay_only_gbp", "price_with_year_ni_gbp", "ni_effect_gbp"]].tolist() == [
+        25.43, 26.14, 0.71]
+    assert rlw.loc[("2026-27", "isolated"), ["price_pay_only_gbp", "price_with_year_ni_gbp"]].tolist() == [35.93, 36.77]
+    with pytest.raises(h.HomecareInputError, match="no employer NI rules for 2016-17"):
+        h.uprate(h.bands_of(cal), h.load_wage_rates(), employer_ni=h.load_employer_ni())
+
+
 # --- timelines --------------------------------------------------------------------------------
 
-def test_slippage_against_the_original_plan():
+def test_slippage_is_measured_only_where_the_paper_prints_an_original_date():
     tl = h.timeline(h.load_dates(), "home_care")
-    slip = h.slippage(tl[tl["kind"] == "milestone"])
-    days = slip.set_index("event")["slippage_days"]
-    assert days["ITT Published"] == 366          # 22 Feb 2020 -> 22 Feb 2021 spans 29 Feb 2020
-    assert days["Transition complete"] == 365
-    assert slip[slip["event"] == "Transition complete"]["original_start"].iloc[0] == pd.Timestamp("2020-11-06")
+    months = h.stated_deferral_months(h.load_terms())
+    assert months == 12
+    slip = h.slippage(tl, months).set_index("key")
+    measured = slip[slip["basis"] == "measured from the printed original date"]
+    assert measured.index.tolist() == ["scrutiny_committee_report", "transition_complete"]
+    committee = measured.loc["scrutiny_committee_report"]
+    assert committee["original_start"] == pd.Timestamp("2020-01-20") and committee["original_lines"] == "2251"
+    assert (committee["slippage_days_min"], committee["slippage_days_max"], committee["slippage_months"]) == (364, 364, 11.96)
+    done = measured.loc["transition_complete"]   # "by November 2020" -> 6 November 2021
+    assert (done["slippage_days_min"], done["slippage_days_max"], done["slippage_months"]) == (341, 370, 12.0)
+    stated = slip.drop(measured.index)
+    assert stated["slippage_days_min"].isna().all() and len(stated) == 19
+    assert (stated["basis"] == "stated shift of 12 months (derived, not measured)").all()
+    assert stated.loc["itt_published", "stated_original"] == pd.Timestamp("2020-02-22")
+    assert h.slippage_summary(h.slippage(tl, months)).startswith(
+        "slippage measured for 2 of 21 revised milestones ('Adults and Communities Overview and Scrutiny Committee' "
+        "report on 20 January 2020 -> 18 January 2021: 364 days; 'Transition complete' home care by November 2020 "
+        "-> 06 November 2021: 341 to 370 days)")
+
+
+def test_slippage_findings(found):
+    rows = found[found["check"] == "slippage_matches_stated_deferral"]
+    assert rows[["published", "computed", "kind", "lines"]].values.tolist() == [
+        [12, 11.96, "rounding", "2419-2420;2251;2599-2603"], [12, 12.0, "ok", "2419-2420;2470;2649"]]
+    shift = found[found["check"] == "stated_shift_matches_printed_original"]
+    assert shift[["published", "computed", "kind"]].values.tolist() == [
+        ["report on 20 January 2020", "2020-01-18 (Saturday)", "mismatch"],
+        ["home care by November 2020", "2020-11-06 (Friday)", "ok"]]
+    weekend = _one(found, "stated_originals_on_working_days")
+    assert (weekend["published"], weekend["computed"], weekend["kind"]) == (0, 10, "review")
+    assert "'ITT Closes' 2020-04-12 (Easter Sunday)" in weekend["detail"]
+    itt = _one(found, "stated_original_itt_before_pause")
+    assert (itt["computed"], itt["kind"], itt["lines"]) == ("ITT 2020-02-22", "review", "2411-2412;2266;2622")
+
+
+def test_dated_events_and_the_pause(found):
+    tl = h.timeline(h.load_dates(), "home_care").set_index("key")
+    pause = tl.loc["pause"]
+    assert (pause["start"], pause["end"], pause["lines"]) == (pd.Timestamp("2020-04-01"), pd.Timestamp("2020-10-13"), "2266;2271")
+    assert tl.loc["market_pressures", "start"] == pd.Timestamp("2020-03-01")
+    assert (tl.loc["market_engagement", "start"], tl.loc["market_engagement", "end"]) == (
+        pd.Timestamp("2019-10-01"), pd.Timestamp("2020-03-31"))
+    assert tl.loc["partners_restart", "start"] == pd.Timestamp("2020-10-13")
+    assert tl.loc["climate_emergency", "start"] == pd.Timestamp("2019-05-01")
+    models = h.load_provider_model()
+    later = models[models["source"] == "004_d7bc47fa68b1d77f.txt"]
+    assert later[["model", "value", "lines"]].values.tolist() == [
+        ["prime_and_supplementary", "prime provider model", "200"], ["open_framework", "open approach", "200"]]
 
 
 def test_month_precision_dates_cover_the_month():
@@ -220,18 +300,25 @@ def test_zero_visit_length_is_an_error():
         h.travel_minutes_per_contact_hour(0, 5)
 
 
+def test_infinite_inputs_are_an_error():
+    with pytest.raises(h.HomecareInputError, match="overhead_rate must be a finite number, got inf"):
+        h.price(h.Band("urban", 5, 1), h.Assumptions(overhead_rate=float("inf")))
+    with pytest.raises(h.HomecareInputError, match="miles for band 'urban' must be a finite number >= 0, got inf"):
+        h.price(h.Band("urban", 5, float("inf")))
+
+
 def test_unknown_band_is_an_error():
     with pytest.raises(h.HomecareInputError, match="unknown band 'suburban'; known bands: urban, fringe, rural, isolated"):
         h.price(h.Band("suburban", 5, 1))
     with pytest.raises(h.HomecareInputError, match="unknown band"):
-        h.calibrate(pd.DataFrame({"band": ["suburban"], "published_gbp": [20.0]}))
+        h.calibrate(pd.DataFrame({"band": ["suburban"], "published_gbp": [20.0]}), h.load_band_assumptions())
 
 
 def test_dates_out_of_order_are_an_error(tmp_path):
     frame = pd.DataFrame({"seq": [1], "event": ["Evaluation"], "start": [pd.Timestamp("2021-06-01")],
                           "end": [pd.Timestamp("2021-04-04")], "precision": ["day"]})
     with pytest.raises(h.HomecareInputError, match="dates out of order: 'Evaluation' ends 2021-04-04 before it starts 2021-06-01"):
-        h.slippage(frame)
+        h.slippage(frame, 12)
     data = _copy_data(tmp_path)
     path = data / "published" / "homecare_dates.csv"
     text = path.read_text().replace("end,day,2021-06-01,date", "end,day,2021-03-01,date")
@@ -257,6 +344,38 @@ def test_bad_cells_name_file_row_and_column(tmp_path):
     wages.write_text(wages.read_text().replace("2024-25,national_living_wage,11.44", "2024-25,national_living_wage,-11.44"))
     with pytest.raises(LoaderError, match=r"homecare_wage_rates.csv: row 10, column 'value'"):
         h.load_wage_rates(data)
+
+
+def test_a_misspelt_or_missing_band_is_an_error_not_a_dropped_row(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "published" / "homecare_prices.csv"
+    original = path.read_text()
+    path.write_text(original.replace("2020-21,urban,18.75", "2020-21,Urban,18.75"))
+    with pytest.raises(LoaderError) as err:
+        h.load_prices(data)
+    msg = str(err.value)
+    assert "homecare_prices.csv: row 2, column 'measure': expected one of urban, fringe, rural, isolated," in msg
+    assert "found 'Urban'" in msg
+    with pytest.raises(LoaderError):
+        h.calibrated_prices(data)
+    with pytest.raises(LoaderError):
+        h.findings(data)
+    path.write_text("".join(line for line in original.splitlines(keepends=True) if ",isolated," not in line))
+    with pytest.raises(LoaderError, match=r"homecare_prices.csv: column 'measure': expected a row for each of urban, "
+                       r"fringe, rural, isolated, real_living_wage, mileage_rate, price_levels in 2020-21, "
+                       r"found 'no row for isolated'"):
+        h.load_prices(data)
+    prices = h.load_prices()
+    with pytest.raises(h.HomecareInputError, match=r"no published 2020-21 price for band\(s\) isolated"):
+        h.published_band_prices(prices[prices["measure"] != "isolated"])
+
+
+def _edited(tmp_path, name, old, new):
+    """A copy of the home-care data with one text replaced in one file."""
+    data = _copy_data(tmp_path)
+    path = data / name
+    path.write_text(path.read_text().replace(old, new))
+    return data
 
 
 def _copy_data(tmp_path):
@@ -293,14 +412,16 @@ def test_evaluation_starts_before_the_tender_closes(found):
 
 def test_reprocurement_saving_text_truncates_the_table(found):
     rows = found[found["check"] == "reprocurement_saving_text_vs_table"]
-    assert rows[["published", "computed", "kind"]].values.tolist() == [[-0.1, -0.15, "mismatch"], [-0.2, -0.26, "mismatch"]]
+    assert rows[["published", "computed", "kind"]].values.tolist() == [[-0.1, -0.15, "rounding"], [-0.2, -0.26, "rounding"]]
+    assert rows["detail"].str.contains("truncated, not rounded").all()
     assert rows["lines"].tolist() == ["476;804", "476;804"]
+    assert rows["description"].str.contains("Appendix C").all()
 
 
 def test_milestones_on_non_working_days(found):
     rows = found[found["check"] == "milestone_on_working_day"]
     assert rows[["published", "computed"]].values.tolist() == [
-        ["2021-04-02", "Good Friday"], ["2021-04-04", "a Sunday"],
+        ["2021-04-02", "Good Friday"], ["2021-04-04", "Easter Sunday"],
         ["2021-11-06", "a Saturday"], ["2021-11-06", "a Saturday"]]
     assert (rows["kind"] == "review").all()
 
@@ -311,13 +432,17 @@ def test_model_and_comparator_findings(found):
         assert (row["published"], row["computed"], row["kind"]) == (price, price, "ok")
     iso = _one(found, "fitted_travel_plausible", "isolated")
     assert (iso["published"], iso["computed"], iso["kind"]) == (12.0, 10.38, "review")
+    rural = _one(found, "fitted_travel_plausible", "rural")
+    assert (rural["published"], rural["computed"], rural["kind"]) == (8.0, 8.03, "review")
+    assert "within 0.5 minutes of its end at 8" in rural["detail"]
+    assert _one(found, "fitted_travel_plausible", "urban")["kind"] == "ok"
     urban = _one(found, "price_vs_hca_minimum", "urban")
     assert (urban["published"], urban["computed"], urban["difference"], urban["kind"]) == (18.75, 20.69, 1.94, "review")
     assert _one(found, "price_vs_hca_minimum", "rural")["kind"] == "ok"
 
 
 def test_consistency_checks_that_hold(found):
-    for check in ("zones_total", "zones_total_listed", "deferral_matches_timeline", "transition_by_contract_end",
+    for check in ("zones_total", "zones_total_listed", "transition_by_contract_end",
                   "framework_replacement_within_term", "dementia_seamless_transition",
                   "dementia_contract_end_consistent", "dementia_milestones_in_order", "dementia_prevalence_consistent",
                   "rlw_matches_reference"):
@@ -328,13 +453,47 @@ def test_consistency_checks_that_hold(found):
     assert _one(found, "zone_band_mapping")["kind"] == "missing"
 
 
+def test_judgement_kinds_and_lines_come_from_the_data():
+    dates, terms = h.load_dates(), h.load_terms()
+    proposed = (dates["key"] == "procurement_start_proposed")
+    itt = (dates["key"] == "itt_published")
+    moved = dates.assign(value=dates["value"].mask(proposed, pd.Timestamp("2021-03-01")).mask(itt, pd.Timestamp("2021-03-08")))
+    rows = reconcile.frame(h.timeline_checks(moved, terms))
+    assert _one(rows, "procurement_start_consistent")["kind"] == "ok"
+    assert _one(reconcile.frame(h.timeline_checks(dates, terms)), "procurement_start_consistent")["kind"] == "review"
+    zones, types, prices = h.load_zones(), h.load_zone_types(), h.load_prices()
+    names = zones[zones["item"] == "zone"]
+    banded = pd.concat([zones, names.assign(item="band", value="urban")], ignore_index=True)
+    mapping = _one(reconcile.frame(h.zone_checks(banded, types, prices)), "zone_band_mapping")
+    assert (mapping["published"], mapping["kind"], mapping["lines"]) == ("14 of 14 zones with a band", "ok", "2386-2401")
+    assert _one(reconcile.frame(h.zone_checks(zones, types, prices)), "zone_band_mapping")["kind"] == "missing"
+    relined = dates.assign(lines=dates["lines"].mask(dates["key"] == "commencement", "951"))
+    rows = reconcile.frame(h.dementia_checks(h.load_dementia(), relined))
+    assert _one(rows, "dementia_commencement_matches")["lines"] == "944;951"
+    assert _one(rows, "dementia_milestones_in_order")["lines"] == "946-951"
+    assert _one(rows, "dementia_mobilisation_before_commencement")["lines"] == "949-951"
+
+
+def test_a_date_the_checks_need_must_be_in_the_file(tmp_path):
+    data = _edited(tmp_path, "published/homecare_dates.csv", ",itt_closes,", ",itt_shuts,")
+    with pytest.raises(LoaderError, match=r"homecare_dates.csv: column 'key': expected a row with key 'itt_closes' "
+                       r"for programme 'home_care', found 'none'"):
+        h.load_dates(data)
+
+
 # --- the price calculator -----------------------------------------------------------------------------
 
 def test_calculator_defaults_give_the_published_prices():
     cal = h.calibrated_prices()
     table = h.calculator(h.CalculatorInputs(), cal, h.load_minimum_price())
     assert table["price_gbp"].tolist() == [18.75, 19.95, 22.95, 26.15]
-    assert table["hca_minimum_gbp"].unique().tolist() == [32.14]
+    assert table["hca_minimum_gbp"].unique().tolist() == [20.69] and table["hca_year"].unique().tolist() == ["2020-21"]
+    later = h.calculator(h.CalculatorInputs(pay_rate=12.60, minimum_year="2025-26"), cal, h.load_minimum_price())
+    assert later["price_gbp"].tolist() == [25.43, 26.80, 30.30, 33.93]
+    assert later["hca_minimum_gbp"].unique().tolist() == [32.14]
+    with pytest.raises(h.HomecareInputError, match="no Homecare Association minimum price for 2019-20; published for: "
+                       "2020-21, 2021-22, 2022-23, 2023-24, 2024-25, 2025-26"):
+        h.calculator(h.CalculatorInputs(minimum_year="2019-20"), cal, h.load_minimum_price())
     assert h.calculator_summary(table) == "Urban: £18.75 | Fringe: £19.95 | Rural: £22.95 | Isolated: £26.15"
 
 
@@ -358,6 +517,9 @@ def test_explorer_shows_the_urban_price_and_follows_the_pay_slider():
     assert "Urban: £24.64" in box.summary.value
     box.controls["visit_minutes"].value = 5.0
     assert "Urban: £" in box.summary.value
+    assert "<td>2020-21</td>" in box.children[-1].value and "<td>20.69</td>" in box.children[-1].value
+    box.controls["minimum_year"].value = "2025-26"
+    assert "<td>32.14</td>" in box.children[-1].value
 
 
 def test_notebook_parameters_match_the_options_model_and_the_meetings():
@@ -377,6 +539,24 @@ def test_notebook_parameters_match_the_options_model_and_the_meetings():
 
 
 def test_overhead_sensitivity():
-    sens = h.overhead_sensitivity(h.published_band_prices(h.load_prices()), rates=(0.10, 0.30))
+    sens = h.overhead_sensitivity(h.published_band_prices(h.load_prices()), h.load_band_assumptions(), rates=(0.10, 0.30))
     assert sens.drop(columns="all_exact").values.tolist() == [[0.10, 6.71, 7.51, 10.22, 12.66], [0.30, 2.59, 3.60, 6.17, 8.45]]
     assert sens["all_exact"].all()
+
+
+def test_the_notebook_runs_for_the_2021_meeting(tmp_path):
+    import papermill
+
+    from toolkit import meeting
+
+    options = meeting.find_meeting("2021-01-18").analyses["home_care"]
+    papermill.execute_notebook(str(meeting.NOTEBOOKS_DIR / "home_care.ipynb"), str(tmp_path / "out.ipynb"),
+                               parameters={"meeting_date": "2021-01-18", "output_dir": str(tmp_path), **options},
+                               progress_bar=False, log_output=False)
+    slip = pd.read_csv(tmp_path / "tables" / "home_care_slippage.csv")
+    measured = slip[slip["basis"] == "measured from the printed original date"]
+    assert measured[["original_start", "slippage_days_min", "slippage_days_max"]].values.tolist() == [
+        ["2020-01-20", 364, 364], ["2020-11-01", 341, 370]]
+    found = pd.read_csv(tmp_path / "tables" / "home_care_findings.csv")
+    assert "reprocurement_saving_text_vs_table" not in set(found["check"])   # the 2026 paper is not yet published
+    assert (tmp_path / "figures" / "home_care_gantt_home_care.svg").exists()

@@ -46,13 +46,14 @@ from .sources import Column
 
 DOMAIN = "homecare"
 BANDS = ("urban", "fringe", "rural", "isolated")
+#: What a row of homecare_prices.csv may hold: a band's price or one of the
+#: paper's stated assumptions.  Every year in the file must have each of them.
+PRICE_MEASURES = BANDS + ("real_living_wage", "mileage_rate", "price_levels")
 ZONE_TYPES = ("large", "medium", "small_town", "small_rural", "rural_free")
 COMPONENTS = (
     "contact_pay", "travel_pay", "non_contact_pay", "holiday", "sickness", "training",
     "employer_ni", "pension", "mileage", "overheads", "surplus",
 )
-PAPER_2021 = "001_6c1a5cf086dcc65a.txt"
-PAPER_2026 = "004_d7bc47fa68b1d77f.txt"
 
 
 class HomecareInputError(ToolkitError, ValueError):
@@ -85,8 +86,8 @@ class Assumptions:
         """Raise :class:`HomecareInputError` for an impossible value."""
         for f in fields(self):
             value = getattr(self, f.name)
-            if not isinstance(value, (int, float)) or math.isnan(value):
-                raise HomecareInputError(f"{f.name} must be a number, got {value!r}")
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise HomecareInputError(f"{f.name} must be a finite number, got {value!r}")
             if value < 0:
                 raise HomecareInputError(f"{f.name} must not be negative, got {value:g}")
         if self.visit_minutes <= 0:
@@ -108,22 +109,14 @@ class Band:
         check_band(self.name)
         for name in ("travel_minutes", "miles"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
-                raise HomecareInputError(f"{name} for band {self.name!r} must be a number >= 0, got {value!r}")
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise HomecareInputError(f"{name} for band {self.name!r} must be a finite number >= 0, got {value!r}")
         return self
 
 
-#: Assumed average driving speed between visits, by band (mph): slow urban
-#: streets and parking, faster rural roads.  Miles per visit = travel minutes
-#: x speed / 60.  A judgement, stated so anyone can change it.
-BAND_SPEED_MPH = {"urban": 15.0, "fringe": 20.0, "rural": 25.0, "isolated": 30.0}
-
-#: What we judge a plausible travel time per visit (minutes) in each band.
-#: Anchor: the UKHCA 2020-21 minimum price pays travel time at 19.5% of
-#: contact time (£1.70 / £8.72), about 6 minutes per 30-minute visit, as a
-#: national average of mostly urban work; isolated visits (farms and hamlets,
-#: the Rural Free Zone) commonly take 12 minutes or more to reach.
-PLAUSIBLE_TRAVEL_MINUTES = {"urban": (3.0, 10.0), "fringe": (5.0, 14.0), "rural": (8.0, 22.0), "isolated": (12.0, 35.0)}
+#: A fitted travel time this close (minutes) to either end of its band's
+#: plausible range is reported for review even though it lies inside it.
+NEAR_BOUND_MINUTES = 0.5
 
 
 def check_band(name: str) -> str:
@@ -212,20 +205,22 @@ def price_pence(band: Band, assumptions: Assumptions | None = None) -> float:
     return reconcile.round_half_away(price(band, assumptions), 2)
 
 
-def band_from_minutes(name: str, travel_minutes: float, speed_mph: float | None = None) -> Band:
-    """A band whose miles per visit follow from its travel minutes and speed
-    (miles rounded to 0.001, as the parameter table shows them)."""
+def band_from_minutes(name: str, travel_minutes: float, speed_mph: float) -> Band:
+    """A band whose miles per visit follow from its travel minutes and its
+    assumed average speed (miles rounded to 0.001, as the parameter table
+    shows them)."""
     check_band(name)
-    speed = BAND_SPEED_MPH[name] if speed_mph is None else speed_mph
-    return Band(name, travel_minutes, round(travel_minutes * speed / 60.0, 3))
+    if not speed_mph > 0:
+        raise HomecareInputError(f"speed for band {name!r} must be more than zero, got {speed_mph!r}")
+    return Band(name, travel_minutes, round(travel_minutes * speed_mph / 60.0, 3))
 
 
 # --- calibration ------------------------------------------------------------------
 
-def _solve(name: str, target: float, a: Assumptions) -> float:
+def _solve(name: str, target: float, a: Assumptions, speed: float) -> float:
     """Continuous travel minutes giving the target price (bisection)."""
     lo, hi = 0.0, 240.0
-    f = lambda t: price(Band(name, t, t * BAND_SPEED_MPH[name] / 60.0), a) - target  # noqa: E731
+    f = lambda t: price(Band(name, t, t * speed / 60.0), a) - target  # noqa: E731
     if f(lo) > 0:
         return float("nan")  # even no travel costs more than the target
     if f(hi) < 0:
@@ -239,22 +234,31 @@ def _solve(name: str, target: float, a: Assumptions) -> float:
     return (lo + hi) / 2
 
 
-def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, step: float = 0.01) -> pd.DataFrame:
+def calibrate(published: pd.DataFrame, band_table: pd.DataFrame, assumptions: Assumptions | None = None,
+              step: float = 0.01) -> pd.DataFrame:
     """Fit travel minutes per band so the modelled price equals the published
     price to the penny.
 
     ``published``: one row per band with ``band`` and ``published_gbp``.
-    Travel minutes are searched on a grid of ``step`` minutes around the exact
-    solution; the fitted value is the grid point nearest to it whose price
-    rounds to the published penny.  A band with no such point keeps the
-    nearest grid value and ``exact`` is false.
+    ``band_table``: the per-band assumptions (:func:`load_band_assumptions`):
+    average speed, which turns minutes into miles, and the plausible range of
+    travel minutes.  Travel minutes are searched on a grid of ``step``
+    minutes around the exact solution; the fitted value is the grid point
+    nearest to it whose price rounds to the published penny.  A band with no
+    such point keeps the nearest grid value and ``exact`` is false.
+    ``near_bound`` flags a plausible fit within :data:`NEAR_BOUND_MINUTES` of
+    either end of its range.
     """
     a = (assumptions or Assumptions()).check()
+    table = band_table.set_index("band")
     rows = []
     for rec in published.itertuples():
         name = check_band(rec.band)
+        if name not in table.index:
+            raise HomecareInputError(f"no per-band assumptions for band {name!r}")
+        speed = float(table.at[name, "speed_mph"])
         target = float(rec.published_gbp)
-        exact_t = _solve(name, target, a)
+        exact_t = _solve(name, target, a, speed)
         best, exact = None, False
         if not math.isnan(exact_t):
             centre = round(exact_t / step)
@@ -262,15 +266,16 @@ def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, s
             for k in candidates:
                 if k < 0:
                     continue
-                band = band_from_minutes(name, round(k * step, 6))
+                band = band_from_minutes(name, round(k * step, 6), speed)
                 if price_pence(band, a) == target:
                     best, exact = band, True
                     break
             if best is None:
-                best = band_from_minutes(name, round(centre * step, 6))
+                best = band_from_minutes(name, round(centre * step, 6), speed)
         else:
-            best = band_from_minutes(name, 0.0)
-        lo, hi = PLAUSIBLE_TRAVEL_MINUTES[name]
+            best = band_from_minutes(name, 0.0, speed)
+        lo, hi = float(table.at[name, "travel_min_minutes"]), float(table.at[name, "travel_max_minutes"])
+        plausible = lo <= best.travel_minutes <= hi
         rows.append({
             "band": name,
             "published_gbp": target,
@@ -279,11 +284,12 @@ def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, s
             "exact": exact,
             "travel_minutes": best.travel_minutes,
             "miles": best.miles,
-            "speed_mph": BAND_SPEED_MPH[name],
+            "speed_mph": speed,
             "travel_minutes_per_contact_hour": round(travel_minutes_per_contact_hour(a.visit_minutes, best.travel_minutes), 2),
             "plausible_min": lo,
             "plausible_max": hi,
-            "plausible": lo <= best.travel_minutes <= hi,
+            "plausible": plausible,
+            "near_bound": plausible and min(best.travel_minutes - lo, hi - best.travel_minutes) <= NEAR_BOUND_MINUTES,
         })
     return pd.DataFrame(rows)
 
@@ -291,17 +297,23 @@ def calibrate(published: pd.DataFrame, assumptions: Assumptions | None = None, s
 def published_band_prices(prices: pd.DataFrame, year: str = "2020-21") -> pd.DataFrame:
     """The four published band prices as ``band, published_gbp`` in band order."""
     sel = prices[(prices["year"] == year) & prices["measure"].isin(BANDS)]
-    out = sel[["measure", "value"]].rename(columns={"measure": "band", "value": "published_gbp"})
-    out["band"] = pd.Categorical(out["band"], BANDS, ordered=True)
-    out = out.sort_values("band").reset_index(drop=True)
-    out["band"] = out["band"].astype(str)
-    return out
+    absent = [b for b in BANDS if b not in set(sel["measure"])]
+    if absent:
+        raise HomecareInputError(f"no published {year} price for band(s) {', '.join(absent)}; "
+                                 f"every band ({', '.join(BANDS)}) needs one")
+    return _in_band_order(sel[["measure", "value"]].rename(columns={"measure": "band", "value": "published_gbp"}))
+
+
+def _in_band_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted urban, fringe, rural, isolated by their ``band`` column."""
+    order = {b: i for i, b in enumerate(BANDS)}
+    return frame.sort_values("band", key=lambda c: c.map(order)).reset_index(drop=True)
 
 
 def calibrated_prices(data_dir: str | Path | None = None, assumptions: Assumptions | None = None) -> pd.DataFrame:
     """One row per band (urban, fringe, rural, isolated) with ``published_gbp``
     and ``modelled_gbp``, and the fitted travel minutes and miles per visit."""
-    return calibrate(published_band_prices(load_prices(data_dir)), assumptions)
+    return calibrate(published_band_prices(load_prices(data_dir)), load_band_assumptions(data_dir), assumptions)
 
 
 def bands_of(calibration: pd.DataFrame) -> list[Band]:
@@ -323,7 +335,7 @@ def whole_minute_prices(calibration: pd.DataFrame, assumptions: Assumptions | No
     'to the penny' rests on fractional minutes."""
     rows = []
     for r in calibration.itertuples():
-        band = band_from_minutes(r.band, float(round(r.travel_minutes)))
+        band = band_from_minutes(r.band, float(round(r.travel_minutes)), r.speed_mph)
         modelled = price_pence(band, assumptions)
         rows.append({"band": r.band, "travel_minutes": band.travel_minutes, "miles": band.miles,
                      "published_gbp": r.published_gbp, "modelled_gbp": modelled,
@@ -333,22 +345,48 @@ def whole_minute_prices(calibration: pd.DataFrame, assumptions: Assumptions | No
 
 # --- uprating and the Homecare Association comparator ---------------------------------
 
-def uprate(bands: list[Band], wage_rates: pd.DataFrame, assumptions: Assumptions | None = None) -> pd.DataFrame:
+def uprate(bands: list[Band], wage_rates: pd.DataFrame, assumptions: Assumptions | None = None,
+           employer_ni: pd.DataFrame | None = None) -> pd.DataFrame:
     """Reprice every band at each published wage rate (Real and National Living
-    Wage by financial year), all other assumptions held at their 2020-21 values.
+    Wage by financial year), all other assumptions held at their 2020-21 values
+    unless ``employer_ni`` is given: then each year also takes that year's
+    employer NI rate and threshold (a year missing from it is an error).
 
     Returns ``financial_year, wage_measure, pay_rate, band, price_gbp``.
     """
     a = (assumptions or Assumptions()).check()
+    ni = employer_ni.set_index("financial_year") if employer_ni is not None else None
     rows = []
     for rec in wage_rates.sort_values(["measure", "financial_year"]).itertuples():
         if rec.value < 0:
             raise HomecareInputError(f"pay rate for {rec.financial_year} {rec.measure} must not be negative, got {rec.value:g}")
         at = replace(a, pay_rate=float(rec.value))
+        if ni is not None:
+            if rec.financial_year not in ni.index:
+                raise HomecareInputError(f"no employer NI rules for {rec.financial_year}; the table has "
+                                         + ", ".join(ni.index))
+            at = replace(at, ni_rate=float(ni.at[rec.financial_year, "ni_rate"]),
+                         ni_threshold_weekly=float(ni.at[rec.financial_year, "ni_threshold_weekly"]))
         for band in bands:
             rows.append({"financial_year": rec.financial_year, "wage_measure": rec.measure,
                          "pay_rate": float(rec.value), "band": band.name, "price_gbp": price_pence(band, at)})
     return pd.DataFrame(rows)
+
+
+def ni_sensitivity(bands: list[Band], wage_rates: pd.DataFrame, employer_ni: pd.DataFrame,
+                   assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Uprated prices with the 2020-21 NI rules held (pay only) beside the same
+    with each year's employer NI rules, for the years the NI table covers."""
+    rates = wage_rates[wage_rates["financial_year"].isin(employer_ni["financial_year"])]
+    keys = ["financial_year", "wage_measure", "pay_rate", "band"]
+    held = uprate(bands, rates, assumptions).rename(columns={"price_gbp": "price_pay_only_gbp"})
+    moved = uprate(bands, rates, assumptions, employer_ni).rename(columns={"price_gbp": "price_with_year_ni_gbp"})
+    out = held.merge(moved, on=keys)
+    out["ni_effect_gbp"] = (out["price_with_year_ni_gbp"] - out["price_pay_only_gbp"]).round(2)
+    rules = employer_ni[["financial_year", "ni_rate", "ni_threshold_weekly"]]
+    return out.merge(rules, on="financial_year")[keys[:2] + ["ni_rate", "ni_threshold_weekly", "pay_rate", "band",
+                                                             "price_pay_only_gbp", "price_with_year_ni_gbp",
+                                                             "ni_effect_gbp"]]
 
 
 def minimum_price_comparison(uprated: pd.DataFrame, minimum: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -376,9 +414,9 @@ def minimum_price_comparison(uprated: pd.DataFrame, minimum: pd.DataFrame, publi
 # --- timelines -----------------------------------------------------------------------
 
 def timeline(dates: pd.DataFrame, programme: str) -> pd.DataFrame:
-    """One row per milestone or event of a programme: ``seq, kind, event,
-    start, end, precision`` in the order printed.  A month-precision date is
-    the whole month (start: first day, end: last day)."""
+    """One row per milestone or event of a programme: ``seq, kind, event, key,
+    plan, start, end, precision, printed, source, lines`` in the order printed.
+    A month-precision date is the whole month (start: first day, end: last day)."""
     sel = dates[dates["programme"] == programme]
     if sel.empty:
         raise HomecareInputError(f"no dates for programme {programme!r}")
@@ -387,11 +425,26 @@ def timeline(dates: pd.DataFrame, programme: str) -> pd.DataFrame:
         by = {r.bound: (pd.Timestamp(r.value), r.precision) for r in grp.itertuples()}
         start, start_prec = by.get("start", by.get("on", by.get("end")))
         end, end_prec = by.get("end", by.get("on", by.get("start")))
-        rows.append({"seq": int(seq), "kind": kind, "event": event, "start": start, "end": _period_end(end, end_prec),
-                     "precision": "/".join(dict.fromkeys([start_prec, end_prec]))})
+        rows.append({"seq": int(seq), "kind": kind, "event": event, "key": grp["key"].iloc[0],
+                     "plan": grp["plan"].iloc[0] or "", "start": start, "end": _period_end(end, end_prec),
+                     "precision": "/".join(dict.fromkeys([start_prec, end_prec])),
+                     "printed": " | ".join(dict.fromkeys(p for p in grp["printed"] if p)),
+                     "source": grp["source"].iloc[0], "lines": _join_lines(grp["lines"])})
     out = pd.DataFrame(rows).sort_values(["kind", "seq"], ascending=[False, True]).reset_index(drop=True)
     check_order(out)
     return out
+
+
+def _join_lines(lines) -> str:
+    """Cited lines of several rows, each once, in the order given: "2632;2634"."""
+    return ";".join(dict.fromkeys(str(x) for x in lines))
+
+
+def _span_lines(lines) -> str:
+    """The range that covers every cited line: "2597;2599-2603;2651" -> "2597-2651"."""
+    numbers = [int(n) for x in lines for part in str(x).split(";") for n in part.split("-")]
+    lo, hi = min(numbers), max(numbers)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
 def _period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
@@ -414,21 +467,89 @@ def check_order(frame: pd.DataFrame) -> None:
             f"dates out of order: '{r['event']}' ends {r['end'].date()} before it starts {r['start'].date()}")
 
 
-def slippage(milestones: pd.DataFrame, months: int = 12) -> pd.DataFrame:
-    """Each revised milestone beside the original plan it replaced.
+def stated_deferral_months(terms: pd.DataFrame) -> int:
+    """The months by which the paper says the whole timeline was pushed back."""
+    return int(terms.set_index("term").loc["timeline_pushed_back_months", "value"])
 
-    The 2021 paper prints only the revised timeline and says the whole
-    timeline was pushed back by ``months``; the original date of each
-    milestone is therefore the revised date less that many calendar months,
-    and the slippage is the difference in days.
+
+def _months_apart(earlier: pd.Series, later: pd.Series) -> float:
+    """Months from one dated step to another: calendar months when either date
+    is only known to the month (or coarser), else days / (365.25 / 12)."""
+    if earlier["precision"] != "day" or later["precision"] != "day":
+        return float((later["start"].year - earlier["start"].year) * 12 + later["start"].month - earlier["start"].month)
+    return (later["start"] - earlier["start"]).days / (365.25 / 12)
+
+
+def slippage(tl: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Each revised milestone beside its original date.
+
+    The 2021 paper prints the revised timeline (rows with ``plan`` revised)
+    and says the whole plan was pushed back by ``months``.  Slippage is
+    *measured* only where the paper also prints the original date of the same
+    step (a row with ``plan`` original and the same ``key``):
+    ``slippage_days_min`` / ``_max`` are the fewest and most days between them
+    (equal when both are exact days; a month-precision date spans its month),
+    ``slippage_months`` as :func:`_months_apart`.  Elsewhere only the stated
+    shift is known: ``stated_original`` (revised start less ``months``) is a
+    derived date, not a measurement, and the slippage columns stay empty.
     """
     if months < 0:
         raise HomecareInputError(f"months must not be negative, got {months}")
-    check_order(milestones)
-    out = milestones[["seq", "event", "start", "end", "precision"]].copy()
-    out["original_start"] = out["start"] - pd.DateOffset(months=months)
-    out["original_end"] = out["end"] - pd.DateOffset(months=months)
-    out["slippage_days"] = (out["start"] - out["original_start"]).dt.days
+    check_order(tl)
+    original = tl[tl["plan"] == "original"].set_index("key")
+    rows = []
+    for _, r in tl[tl["plan"] == "revised"].iterrows():
+        stated = r["start"] - pd.DateOffset(months=months)
+        row = {"seq": r["seq"], "event": r["event"], "key": r["key"], "start": r["start"], "end": r["end"],
+               "precision": r["precision"], "lines": r["lines"], "stated_original": stated,
+               "stated_original_weekday": stated.day_name(), "original_printed": "", "original_start": pd.NaT,
+               "original_end": pd.NaT, "original_lines": "", "slippage_days_min": float("nan"),
+               "slippage_days_max": float("nan"), "slippage_months": float("nan"),
+               "basis": f"stated shift of {months} months (derived, not measured)"}
+        if r["key"] in original.index:
+            o = original.loc[r["key"]]
+            row.update(original_printed=o["printed"], original_start=o["start"], original_end=o["end"],
+                       original_lines=o["lines"], slippage_days_min=float((r["start"] - o["end"]).days),
+                       slippage_days_max=float((r["end"] - o["start"]).days),
+                       slippage_months=round(_months_apart(o, r), 2), basis="measured from the printed original date")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def slippage_summary(slip: pd.DataFrame) -> str:
+    """One line on what the slippage table rests on."""
+    measured = slip[slip["basis"].str.startswith("measured")]
+    parts = [f"'{r.event}' {r.original_printed} -> {r.start:%d %B %Y}: "
+             + (f"{r.slippage_days_min:.0f}" if r.slippage_days_min == r.slippage_days_max
+                else f"{r.slippage_days_min:.0f} to {r.slippage_days_max:.0f}") + " days"
+             for r in measured.itertuples()]
+    return (f"slippage measured for {len(measured)} of {len(slip)} revised milestones (" + "; ".join(parts)
+            + f"); the other {len(slip) - len(measured)} carry only the stated shift")
+
+
+def slippage_view(slip: pd.DataFrame) -> pd.DataFrame:
+    """The slippage table for display: dates as dates, the columns a reader needs."""
+    cols = ["seq", "event", "start", "end", "original_printed", "original_start", "original_end", "slippage_days_min",
+            "slippage_days_max", "slippage_months", "stated_original", "stated_original_weekday", "basis"]
+    out = slip[cols].copy()
+    for c in ("start", "end", "original_start", "original_end", "stated_original"):
+        out[c] = out[c].dt.date
+    return out
+
+
+def with_originals(chart: pd.DataFrame, slip: pd.DataFrame | None) -> pd.DataFrame:
+    """Gantt rows with the original dates beside each revised milestone
+    (``original_start``/``original_end`` where printed, ``stated_original``
+    where only derived); without a slippage table the columns stay empty."""
+    cols = ["original_start", "original_end", "stated_original"]
+    if slip is None or slip.empty:
+        return chart.assign(**{c: pd.NaT for c in cols})
+    keyed = slip.set_index("seq")[cols]
+    out = chart.copy()
+    for c in cols:
+        out[c] = [keyed.at[s, c] if k == "milestone" and s in keyed.index else pd.NaT
+                  for s, k in zip(chart["seq"], chart["kind"])]
+        out[c] = pd.to_datetime(out[c])
     return out
 
 
@@ -449,11 +570,23 @@ def _dates_in_order(frame: pd.DataFrame, path: Path) -> None:
 
 
 def load_prices(data_dir=None) -> pd.DataFrame:
-    frame = sources.load_published("homecare_prices", [Column("year"), Column("measure")],
-                                   unique=["year", "measure"], data_dir=data_dir)
+    """The published prices per band and the paper's stated assumptions.
+
+    ``measure`` must be one of :data:`PRICE_MEASURES`, and each year must have
+    a row for every one of them: a misspelt or missing band is an error, not a
+    band silently left out of the calibration."""
+    frame = sources.load_published("homecare_prices", [
+        Column("year", pattern=r"\d{4}-\d{2}"), Column("measure", choices=PRICE_MEASURES),
+    ], unique=["year", "measure"], data_dir=data_dir)
     path = sources.published_path("homecare_prices", data_dir)
     problems = [Problem(column="value", row=int(i), expected="a price >= 0", found=str(v))
                 for i, v in frame["value"].items() if v is not None and v < 0]
+    for year, grp in frame.groupby("year", sort=False):
+        absent = [m for m in PRICE_MEASURES if m not in set(grp["measure"])]
+        if absent:
+            problems.append(Problem(column="measure", row=None,
+                                    expected=f"a row for each of {', '.join(PRICE_MEASURES)} in {year}",
+                                    found="no row for " + ", ".join(absent)))
     if problems:
         raise LoaderError(path, problems)
     return frame
@@ -461,7 +594,7 @@ def load_prices(data_dir=None) -> pd.DataFrame:
 
 def load_zones(data_dir=None) -> pd.DataFrame:
     return sources.load_published("homecare_zones", [
-        Column("zone_type", choices=ZONE_TYPES), Column("zone"), Column("item", choices=("zone", "town")),
+        Column("zone_type", choices=ZONE_TYPES), Column("zone"), Column("item", choices=("zone", "town", "band")),
     ], unique=["zone", "item", "value"], data_dir=data_dir, value_kind="str")
 
 
@@ -470,14 +603,42 @@ def load_zone_types(data_dir=None) -> pd.DataFrame:
                                   unique=["zone_type"], data_dir=data_dir)
 
 
+#: The dated steps the checks read, by programme: ``homecare_dates.csv`` must
+#: hold a row with each key (``key`` names what a date is, stable across papers).
+DATE_KEYS = {
+    "home_care": ("itt_published", "itt_closes", "evaluation", "award", "mobilisation_start", "transition_complete",
+                  "stabilisation_start", "current_contract_end", "procurement_start_projected",
+                  "procurement_start_proposed", "framework_replaced", "market_pressures", "pause"),
+    "dementia": ("current_contract_end", "new_arrangement_start", "eia_to_cabinet", "advert_published",
+                 "mobilisation", "commencement"),
+}
+
+
 def load_dates(data_dir=None) -> pd.DataFrame:
+    """Milestones and dated events.  ``plan`` marks the revised 2021 timeline
+    and the original dates the paper prints for the same steps (same ``key``)."""
     path = sources.published_path("homecare_dates", data_dir)
     frame = sources.load_published("homecare_dates", [
-        Column("programme", choices=("home_care", "dementia")), Column("kind", choices=("milestone", "event")),
-        Column("seq", "int", min=1), Column("event"), Column("bound", choices=("on", "start", "end")),
+        Column("programme", choices=tuple(DATE_KEYS)), Column("kind", choices=("milestone", "event")),
+        Column("seq", "int", min=1), Column("event"), Column("key", pattern=r"[a-z][a-z0-9_]*"),
+        Column("plan", choices=("original", "revised"), nullable=True),
+        Column("bound", choices=("on", "start", "end")),
         Column("precision", choices=("day", "month", "season", "year")),
     ], unique=["programme", "kind", "seq", "bound"], data_dir=data_dir, value_kind="date")
+    frame["plan"] = frame["plan"].where(frame["plan"].notna(), "")
     _dates_in_order(frame, path)
+    problems = []
+    for programme, keys in DATE_KEYS.items():
+        have = set(frame.loc[frame["programme"] == programme, "key"])
+        problems += [Problem(column="key", expected=f"a row with key {k!r} for programme {programme!r}",
+                             found="none") for k in keys if k not in have]
+    revised = set(zip(frame.loc[frame["plan"] == "revised", "programme"], frame.loc[frame["plan"] == "revised", "key"]))
+    for row, r in frame[frame["plan"] == "original"].iterrows():
+        if (r["programme"], r["key"]) not in revised:
+            problems.append(Problem(column="key", row=int(row), found=r["key"],
+                                    expected="an original date whose key is also on a revised milestone"))
+    if problems:
+        raise LoaderError(path, problems)
     return frame
 
 
@@ -506,7 +667,8 @@ def load_budget_lines(data_dir=None) -> pd.DataFrame:
 
 def load_savings(data_dir=None) -> pd.DataFrame:
     return sources.load_published("homecare_savings", [
-        Column("item"), Column("presentation", choices=("text", "table")), Column("year"),
+        Column("item"), Column("presentation", choices=("text", "table")),
+        Column("appendix", nullable=True, pattern=r"[A-Z]"), Column("year"),
     ], unique=["item", "presentation", "year"], data_dir=data_dir)
 
 
@@ -528,6 +690,43 @@ def load_wage_rates(data_dir=None) -> pd.DataFrame:
         Column("date", "date"), Column("date_meaning", choices=("in force", "announced")),
         Column("applies_to"), Column("source"),
     ], path, unique=["financial_year", "measure"])
+
+
+def load_band_assumptions(data_dir=None) -> pd.DataFrame:
+    """The per-band parameter table: average speed between visits (miles =
+    travel minutes x speed / 60) and the plausible range of travel minutes per
+    visit, each with its basis.  Stated judgements, kept as data so anyone
+    can change them."""
+    path = _reference_path("homecare_band_assumptions", data_dir)
+    frame = sources.parse_frame(sources.read_table(path), [
+        Column("band", choices=BANDS), Column("speed_mph", "float", min=0),
+        Column("travel_min_minutes", "float", min=0), Column("travel_max_minutes", "float", min=0),
+        Column("speed_basis"), Column("range_basis"),
+    ], path, unique=["band"])
+    problems = [Problem(column="speed_mph", row=int(i), expected="a speed more than zero", found=f"{v:g}")
+                for i, v in frame["speed_mph"].items() if v <= 0]
+    problems += [Problem(column="travel_max_minutes", row=int(i), expected=f"at least travel_min_minutes ({lo:g})",
+                         found=f"{hi:g}")
+                 for i, lo, hi in zip(frame.index, frame["travel_min_minutes"], frame["travel_max_minutes"]) if hi < lo]
+    absent = [b for b in BANDS if b not in set(frame["band"])]
+    if absent:
+        problems.append(Problem(column="band", expected="a row for each of " + ", ".join(BANDS),
+                                found="no row for " + ", ".join(absent)))
+    if problems:
+        raise LoaderError(path, problems)
+    return _in_band_order(frame)
+
+
+def load_employer_ni(data_dir=None) -> pd.DataFrame:
+    """Employer Class 1 National Insurance by financial year: the rate and the
+    weekly secondary threshold in force from the start of the tax year, with
+    source (``note`` says where the rate changed within a year)."""
+    path = _reference_path("homecare_employer_ni", data_dir)
+    return sources.parse_frame(sources.read_table(path), [
+        Column("financial_year", pattern=r"\d{4}-\d{2}"), Column("ni_rate", "float", min=0, max=1),
+        Column("ni_threshold_weekly", "float", min=0), Column("in_force_from", "date"),
+        Column("note", nullable=True), Column("source"),
+    ], path, unique=["financial_year"])
 
 
 def load_minimum_price(data_dir=None) -> pd.DataFrame:
@@ -554,14 +753,47 @@ def _judgement(check, description, published, computed, source, lines, kind, det
     return row
 
 
-def _date_row(dates: pd.DataFrame, programme: str, seq: int, bound: str | None = None, kind: str = "milestone"):
-    sel = dates[(dates["programme"] == programme) & (dates["seq"] == seq) & (dates["kind"] == kind)]
+def _one_date(dates: pd.DataFrame, programme: str, key: str, bound: str | None = None, plan: str | None = None):
+    """The one date row of a programme with ``key`` (and ``bound``, ``plan``)."""
+    sel = dates[(dates["programme"] == programme) & (dates["key"] == key)]
     if bound:
         sel = sel[sel["bound"] == bound]
+    if plan is not None:
+        sel = sel[sel["plan"] == plan]
+    if len(sel) != 1:
+        raise HomecareInputError(f"expected one {programme} date with key {key!r}"
+                                 + (f", bound {bound!r}" if bound else "") + (f", plan {plan!r}" if plan else "")
+                                 + f"; found {len(sel)}")
     return sel.iloc[0]
 
 
-def zone_checks(zones: pd.DataFrame, types: pd.DataFrame) -> list[dict]:
+def _step(tl: pd.DataFrame, key: str, plan: str | None = None) -> pd.Series:
+    """The one timeline row with ``key`` (and ``plan``)."""
+    sel = tl[(tl["key"] == key) & ((tl["plan"] == plan) if plan is not None else True)]
+    if len(sel) != 1:
+        raise HomecareInputError(f"expected one timeline row with key {key!r}; found {len(sel)}")
+    return sel.iloc[0]
+
+
+def _non_working(day: pd.Timestamp, bank) -> str | None:
+    """Why a day is not a working day in England (bank holiday, Easter Sunday,
+    weekend), or None."""
+    from dateutil.easter import easter
+
+    if day.date() in bank:
+        return bank.get(day.date())
+    if day.date() == easter(day.year):
+        return "Easter Sunday"
+    return "a " + day.strftime("%A") if day.weekday() >= 5 else None
+
+
+def _bank_holidays(days):
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG", years=sorted({d.year for d in days}))
+
+
+def zone_checks(zones: pd.DataFrame, types: pd.DataFrame, prices: pd.DataFrame) -> list[dict]:
     rows = []
     listed = zones[zones["item"] == "zone"].groupby("zone_type")["zone"].nunique()
     for t in types.itertuples():
@@ -571,14 +803,21 @@ def zone_checks(zones: pd.DataFrame, types: pd.DataFrame) -> list[dict]:
                              t.value, int(listed.get(t.zone_type, 0)), t.source, t.lines, unit="count"))
     total = types[types["zone_type"] == "all"].iloc[0]
     parts = types[types["zone_type"] != "all"]["value"].sum()
-    rows.append(_finding("zones_total", "zones by type add up to the total of 14", total.value, parts,
+    rows.append(_finding("zones_total", f"zones by type add up to the total ({total.printed})", total.value, parts,
                          total.source, total.lines, unit="count"))
-    rows.append(_finding("zones_total_listed", "zones listed add up to the total of 14", total.value,
-                         int(zones[zones["item"] == "zone"]["zone"].nunique()), total.source, total.lines, unit="count"))
-    rows.append(_judgement("zone_band_mapping", "each zone's price band(s) are published", "not published",
-                           "four bands, fourteen zones", PAPER_2021, "2386-2401", "missing",
-                           detail="The paper gives zones by type and prices by band but not which band applies "
-                                  "where; the model prices bands, not zones."))
+    names = zones[zones["item"] == "zone"]["zone"]
+    rows.append(_finding("zones_total_listed", f"zones listed add up to the total ({total.printed})", total.value,
+                         int(names.nunique()), total.source, total.lines, unit="count"))
+    # Which band applies in which zone: a zone's band is a row with item 'band'.
+    banded = set(zones[zones["item"] == "band"]["zone"])
+    unbanded = [z for z in dict.fromkeys(names) if z not in banded]
+    levels = prices[prices["measure"].isin(BANDS + ("price_levels",))]
+    rows.append(_judgement("zone_band_mapping", "each zone's price band is published",
+                           f"{len(banded)} of {names.nunique()} zones with a band",
+                           f"{int(levels['measure'].isin(BANDS).sum())} bands, {names.nunique()} zones",
+                           levels["source"].iloc[0], _span_lines(levels["lines"]), "ok" if not unbanded else "missing",
+                           detail="" if not unbanded else "The paper gives zones by type and prices by band but "
+                           "not which band applies where; the model prices bands, not zones."))
     return rows
 
 
@@ -593,30 +832,36 @@ def price_checks(prices: pd.DataFrame, calibration: pd.DataFrame, wage_rates: pd
     ordered = prices[prices["measure"].isin(BANDS)].set_index("measure").loc[list(BANDS)]
     steps = ordered["value"].diff().dropna()
     rows.append(_finding("bands_increase", "prices rise from urban to fringe to rural to isolated (steps > 0)",
-                         0, int((steps <= 0).sum()), PAPER_2021, "2395-2401", tolerance=0.0, unit="count",
+                         0, int((steps <= 0).sum()), ordered["source"].iloc[0], _span_lines(ordered["lines"]),
+                         tolerance=0.0, unit="count",
                          detail="steps: " + ", ".join(f"£{s:.2f}" for s in steps)))
     for r in calibration.itertuples():
         line = ordered.loc[r.band, "lines"]
         rows.append(_finding("model_reproduces_price", f"{r.band}: modelled price to the penny (travel {r.travel_minutes:.2f} min, "
-                             f"{r.miles:.2f} miles per visit)", r.published_gbp, r.modelled_gbp, PAPER_2021, line,
+                             f"{r.miles:.2f} miles per visit)", r.published_gbp, r.modelled_gbp, ordered.loc[r.band, "source"], line,
                              tolerance=0.0, unit="gbp"))
-        kind = "ok" if r.plausible else "review"
+        kind = "ok" if r.plausible and not r.near_bound else "review"
+        nearest = r.plausible_min if r.travel_minutes - r.plausible_min <= r.plausible_max - r.travel_minutes else r.plausible_max
+        where = ("inside the range" if r.plausible else "outside the range") + (
+            f", within {NEAR_BOUND_MINUTES:g} minutes of its end at {nearest:g}" if r.near_bound else "")
         rows.append(_finding("fitted_travel_plausible", f"{r.band}: fitted travel minutes per visit within the plausible "
-                             f"range {r.plausible_min:g}-{r.plausible_max:g}", r.plausible_min if r.travel_minutes < r.plausible_min else r.plausible_max if r.travel_minutes > r.plausible_max else r.travel_minutes,
-                             r.travel_minutes, PAPER_2021, line, kind=kind, unit="minutes",
+                             f"range {r.plausible_min:g}-{r.plausible_max:g} and not within {NEAR_BOUND_MINUTES:g} of "
+                             "either end", nearest if (not r.plausible or r.near_bound) else r.travel_minutes,
+                             r.travel_minutes, ordered.loc[r.band, "source"], line, kind=kind, unit="minutes",
                              detail=(f"The published {r.band} price at £{assumptions.pay_rate:.2f} and "
                                      f"{assumptions.visit_minutes:g}-minute visits leaves {r.travel_minutes:.2f} minutes "
-                                     f"({r.miles:.2f} miles at {r.speed_mph:g} mph) per visit for travel.")))
-    hca = minimum[(minimum["financial_year"] == "2020-21") & (minimum["component"] == "total")]
+                                     f"({r.miles:.2f} miles at {r.speed_mph:g} mph) per visit for travel: {where}.")))
+    year = rlw.year
+    hca = minimum[(minimum["financial_year"] == year) & (minimum["component"] == "total")]
     if len(hca):
-        m = float(hca["value"].iloc[0])
+        m, basis = float(hca["value"].iloc[0]), str(hca["wage_basis"].iloc[0]).replace("_", " ")
         for band in BANDS:
             p = float(ordered.loc[band, "value"])
-            rows.append(_finding("price_vs_hca_minimum", f"{band} 2020-21 price at or above the UKHCA minimum price "
-                                 f"(£{m:.2f}, National Living Wage basis)", p, m, PAPER_2021, ordered.loc[band, "lines"],
-                                 kind="ok" if p >= m else "review", unit="gbp",
-                                 detail="" if p >= m else "The council's price assumes the higher Real Living Wage "
-                                 "yet is below the UKHCA minimum built on the National Living Wage: it allows less "
+            rows.append(_finding("price_vs_hca_minimum", f"{band} {year} price at or above the Homecare Association "
+                                 f"(UKHCA) minimum price (£{m:.2f}, {basis} basis)", p, m, ordered.loc[band, "source"],
+                                 ordered.loc[band, "lines"], kind="ok" if p >= m else "review", unit="gbp",
+                                 detail="" if p >= m else f"The council's price assumes the {rlw.measure.replace('_', ' ')} "
+                                 f"(£{rlw.value:.2f}) yet is below the minimum built on the {basis}: it allows less "
                                  "for travel, on-costs or running the business."))
     return rows
 
@@ -624,21 +869,23 @@ def price_checks(prices: pd.DataFrame, calibration: pd.DataFrame, wage_rates: pd
 def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     rows = []
     hc = "home_care"
-    itt_pub = _date_row(dates, hc, 10)
-    itt_close = _date_row(dates, hc, 13)
-    ev_start = _date_row(dates, hc, 14, "start")
-    ev_end = _date_row(dates, hc, 14, "end")
-    award = _date_row(dates, hc, 16)
-    mob = _date_row(dates, hc, 17)
-    trans = _date_row(dates, hc, 20)
-    stab = _date_row(dates, hc, 21)
+
+    def one(key, bound=None, plan=None):
+        return _one_date(dates, hc, key, bound, plan)
+
+    itt_pub, itt_close = one("itt_published"), one("itt_closes")
+    ev_start, ev_end = one("evaluation", "start"), one("evaluation", "end")
+    award, mob = one("award"), one("mobilisation_start")
+    trans, stab = one("transition_complete", plan="revised"), one("stabilisation_start")
     gap = (ev_start.value - itt_close.value).days
     rows.append(_finding("evaluation_after_tender_closes",
                          "the evaluation period starts on or after the ITT closes (days from ITT close to evaluation start >= 0)",
                          gap, max(gap, 0), ev_start.source, f"{itt_close.lines};{ev_start.lines}",
                          tolerance=0.0, unit="days",
-                         detail=f"Evaluation starts {ev_start.value.date()} ({ev_start.value:%A}), "
-                                f"{-gap} days before the ITT closes on {itt_close.value.date()}; it is also listed after it."))
+                         detail="" if gap >= 0 else
+                         f"Evaluation starts {ev_start.value.date()} ({ev_start.value:%A}), {-gap} days before the "
+                         f"ITT closes on {itt_close.value.date()}"
+                         + ("; it is also listed after it." if ev_start.seq > itt_close.seq else ".")))
     for name, first, second, why in (
         ("tender_open_before_close", itt_pub, itt_close, "the ITT is published before it closes"),
         ("award_after_evaluation", ev_end, award, "the award follows the end of evaluation"),
@@ -648,36 +895,38 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
         gap = (second.value - first.value).days
         rows.append(_finding(name, f"{why} (days between >= 0)", gap, max(gap, 0), second.source,
                              f"{first.lines};{second.lines}", tolerance=0.0, unit="days"))
-    contract_end = _date_row(dates, hc, 115, kind="event")
+    contract_end = one("current_contract_end")
     rows.append(_finding("transition_by_contract_end", "transition completes by the end of the current contract "
                          "(days to spare >= 0)", (contract_end.value - trans.value).days,
                          max((contract_end.value - trans.value).days, 0), contract_end.source,
                          f"{trans.lines};{contract_end.lines}", tolerance=0.0, unit="days"))
-    # The original plan and the 12-month deferral.
-    original = _date_row(dates, hc, 111, kind="event")
-    deferral = terms[terms["term"] == "timeline_pushed_back_months"].iloc[0]
-    months = (trans.value.year - original.value.year) * 12 + (trans.value.month - original.value.month)
-    rows.append(_finding("deferral_matches_timeline", "months from the original completion (November 2020) to the "
-                         "revised transition complete = the stated deferral", deferral.value, months,
-                         deferral.source, f"{deferral.lines};{original.lines};{trans.lines}", tolerance=0.0, unit="months"))
-    # Spring 2021 (paragraph 17) against February 2021 (paragraph 36 and the ITT date).
-    spring = _date_row(dates, hc, 113, kind="event")
-    feb = _date_row(dates, hc, 114, kind="event")
-    rows.append(_judgement("procurement_start_consistent", "the start of procurement is stated consistently",
-                           spring.printed, f"{feb.printed}; ITT published {itt_pub.value.date()}",
-                           spring.source, f"{spring.lines};{feb.lines};{itt_pub.lines}", "review",
-                           detail="Paragraph 17 projects the start in Spring 2021; paragraph 36 and the milestones put "
-                                  "it in February 2021, before spring (1 March)."))
+    tl = timeline(dates, hc)
+    rows += slippage_checks(tl, terms, dates)
+    # The start of procurement: "Spring 2021" (paragraph 17) against "from February 2021" and the ITT date.
+    spring, proposed = _step(tl, "procurement_start_projected"), _step(tl, "procurement_start_proposed")
+    overlap = proposed["start"] <= spring["end"] and spring["start"] <= proposed["end"]
+    itt_inside = spring["start"] <= itt_pub.value <= spring["end"]
+    rows.append(_judgement("procurement_start_consistent", "the start of procurement is stated consistently "
+                           "(the proposed month overlaps the projected season, and the ITT falls in it)",
+                           spring["printed"], f"{proposed['printed']}; ITT published {itt_pub.value.date()}",
+                           spring["source"], f"{spring['lines']};{proposed['lines']};{itt_pub.lines}",
+                           "ok" if overlap and itt_inside else "review",
+                           detail="" if overlap and itt_inside else
+                           f"'{spring['printed']}' is read as {spring['start'].date()} to {spring['end'].date()}; "
+                           f"'{proposed['printed']}' ({proposed['start']:%B %Y}) "
+                           + ("overlaps it" if overlap else "ends before it starts")
+                           + f", and the ITT date {itt_pub.value.date()} is "
+                           + ("inside it." if itt_inside else "outside it.")))
     # Milestones printed in date order.
     ms = dates[(dates["programme"] == hc) & (dates["kind"] == "milestone") & (dates["bound"] != "end")].sort_values("seq")
     out_of_order = [(a, b) for a, b in zip(ms.itertuples(), ms.iloc[1:].itertuples()) if b.value < a.value]
     rows.append(_finding("milestones_in_date_order", "milestones are listed in date order (pairs out of order)", 0,
-                         len(out_of_order), PAPER_2021, "2595-2651", tolerance=0.0, unit="count",
-                         detail="; ".join(f"'{b.event}' {b.value.date()} listed after '{a.event}' {a.value.date()}"
-                                          for a, b in out_of_order)))
+                         len(out_of_order), ms["source"].iloc[0], _span_lines(ms["lines"]), tolerance=0.0,
+                         unit="count", detail="; ".join(f"'{b.event}' {b.value.date()} listed after '{a.event}' "
+                                                        f"{a.value.date()}" for a, b in out_of_order)))
     rows += working_day_checks(dates[(dates["programme"] == hc) & (dates["kind"] == "milestone")])
     # The 2026 pack: the framework let in 2021 is replaced in 2026.
-    replaced = _date_row(dates, hc, 117, kind="event")
+    replaced = one("framework_replaced")
     years = terms[terms["term"].str.startswith("contract_") & terms["term"].str.endswith("_years")]["value"].sum()
     latest_end = trans.value + pd.DateOffset(years=int(years))
     rows.append(_finding("framework_replacement_within_term", "the framework's replacement year (2026 pack) = the last "
@@ -687,23 +936,68 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def working_day_checks(milestones: pd.DataFrame) -> list[dict]:
-    """Day-precision milestones that fall on a weekend or an England bank holiday."""
-    import holidays
+def slippage_checks(tl: pd.DataFrame, terms: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
+    """The stated push-back against the original dates the paper prints, and
+    what the original dates derived from it would imply."""
+    rows = []
+    deferral = terms.set_index("term").loc["timeline_pushed_back_months"]
+    months = stated_deferral_months(terms)
+    slip = slippage(tl, months)
+    for r in slip[slip["basis"].str.startswith("measured")].itertuples():
+        days = (f"{r.slippage_days_min:.0f} days" if r.slippage_days_min == r.slippage_days_max
+                else f"{r.slippage_days_min:.0f} to {r.slippage_days_max:.0f} days")
+        kind, how = reconcile.printed_kind(deferral["value"], r.slippage_months,
+                                           reconcile.decimals_of(deferral["printed"]))
+        where = f"{deferral['lines']};{r.original_lines};{r.lines}"
+        rows.append(_finding("slippage_matches_stated_deferral", f"'{r.event}': the slippage from the printed original "
+                             f"date ({r.original_printed}) to {r.start.date()} = the stated push-back (months)",
+                             deferral["value"], r.slippage_months, deferral["source"], where, kind=kind, unit="months",
+                             detail=f"Measured: {days}. {how}".strip()))
+        inside = r.original_start <= r.stated_original <= r.original_end
+        off = min(abs((r.stated_original - r.original_start).days), abs((r.stated_original - r.original_end).days))
+        rows.append(_judgement("stated_shift_matches_printed_original", f"'{r.event}': the revised date less the "
+                               f"stated {months} months falls on the original date the paper prints",
+                               r.original_printed, f"{r.stated_original.date()} ({r.stated_original_weekday})",
+                               deferral["source"], where, "ok" if inside else "mismatch",
+                               detail="" if inside else f"{off} day(s) from the printed original: the original dates "
+                               f"derived from the stated shift are approximate, so slippage is measured only where an "
+                               f"original date is printed."))
+    bank = _bank_holidays(slip["stated_original"])
+    exact = slip[slip["precision"] == "day"]
+    off_days = [(r, why) for r in exact.itertuples() if (why := _non_working(r.stated_original, bank))]
+    rows.append(_finding("stated_originals_on_working_days", f"original dates derived from the stated {months}-month "
+                         f"shift fall on working days (count of {len(exact)} exact days that do not)", 0, len(off_days), deferral["source"],
+                         deferral["lines"], tolerance=0.0, unit="count", kind="ok" if not off_days else "review",
+                         detail="; ".join(f"'{r.event}' {r.stated_original.date()} ({why})" for r, why in off_days)))
+    # The derived original ITT against the pause (paragraph 16: no ITT was attempted once the pressures began).
+    pressures = _one_date(dates, "home_care", "market_pressures")
+    pause = _one_date(dates, "home_care", "pause", "start")
+    itt = slip[slip["key"] == "itt_published"].iloc[0]
+    before = itt["stated_original"] < pressures.value
+    rows.append(_judgement("stated_original_itt_before_pause", "the original ITT date derived from the stated shift "
+                           "falls after the market pressures began (the paper implies no ITT had been issued)",
+                           f"pressures {pressures.printed}; activity {pause.printed}",
+                           f"ITT {itt['stated_original'].date()}", pressures.source,
+                           f"{pressures.lines};{pause.lines};{itt['lines']}", "review" if before else "ok",
+                           detail="" if not before else f"Shifting the ITT ({itt['start'].date()}) back {months} "
+                           f"months puts it before the pressures and the pause, when the paper says a tender was "
+                           f"judged unlikely to draw bids; the original plan's ITT date is not printed."))
+    return rows
 
-    years = sorted({d.year for d in milestones["value"]})
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=years)
+
+def working_day_checks(milestones: pd.DataFrame) -> list[dict]:
+    """Day-precision milestones that fall on a weekend, Easter Sunday or an England bank holiday."""
+    bank = _bank_holidays(milestones["value"])
     rows = []
     for r in milestones[milestones["precision"] == "day"].itertuples():
-        day = r.value.date()
-        why = bank.get(day) or ("a " + r.value.strftime("%A") if r.value.weekday() >= 5 else None)
+        why = _non_working(r.value, bank)
         if why:
             detail = "A milestone on a non-working day is either a typing error or needs saying."
-            if r.event == "Gateway Review" and day.day <= 3:
-                detail += (f" '{r.printed}' may also be read as Gateway Review {day.day} in "
+            if r.key.startswith("gateway_review") and r.value.day <= 3:
+                detail += (f" '{r.printed}' may also be read as Gateway Review {r.value.day} in "
                            f"{r.value:%B %Y}, with no day given.")
-            rows.append(_judgement("milestone_on_working_day", f"'{r.event}' falls on a working day", str(day), why,
-                                   r.source, r.lines, "review", detail=detail))
+            rows.append(_judgement("milestone_on_working_day", f"'{r.event}' falls on a working day", str(r.value.date()),
+                                   why, r.source, r.lines, "review", detail=detail))
     return rows
 
 
@@ -720,6 +1014,8 @@ def budget_checks(lines: pd.DataFrame) -> list[dict]:
 
 
 def savings_checks(savings: pd.DataFrame) -> list[dict]:
+    """The saving the text prints (to 0.1 £m) against the savings table (£000),
+    classed by the shared rule for printed figures."""
     rows = []
     text = savings[savings["presentation"] == "text"]
     table = savings[savings["presentation"] == "table"].set_index("year")
@@ -727,14 +1023,11 @@ def savings_checks(savings: pd.DataFrame) -> list[dict]:
         if r.year not in table.index:
             continue
         t = table.loc[r.year]
-        computed = float(t["value"]) / 1000.0
-        rounded = reconcile.round_half_away(computed, reconcile.decimals_of(r.printed))
-        kind = "ok" if abs(computed - r.value) < 1e-9 else "rounding" if abs(rounded - r.value) < 1e-9 else "mismatch"
-        rows.append(_finding("reprocurement_saving_text_vs_table", f"AC15 {r.year}: the text's saving = Appendix B "
-                             f"(£{abs(t['value']):,.0f}k)", r.value, computed, r.source, f"{r.lines};{t['lines']}",
-                             kind=kind, unit="gbp_millions",
-                             detail="" if kind != "mismatch" else f"£{abs(computed):.2f}m rounds half away to "
-                             f"£{abs(rounded):.1f}m; the text's £{abs(r.value):.1f}m truncates it."))
+        exact = float(t["value"]) / 1000.0
+        kind, detail = reconcile.printed_kind(r.value, exact, reconcile.decimals_of(r.printed))
+        rows.append(_finding("reprocurement_saving_text_vs_table", f"{r.item} {r.year}: the text's saving = Appendix "
+                             f"{t['appendix']} (£{abs(t['value']):,.0f}k)", r.value, exact, r.source,
+                             f"{r.lines};{t['lines']}", kind=kind, unit="gbp_millions", detail=detail))
     return rows
 
 
@@ -743,45 +1036,51 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
     f = figures.set_index("measure")
     rate, undiagnosed, people = f.loc["diagnosis_rate"], f.loc["people_without_formal_diagnosis"], f.loc["people_living_with_dementia"]
     implied = round(undiagnosed["value"] / (1 - rate["value"] / 100.0))
-    rows.append(_finding("dementia_prevalence_consistent", "people with dementia implied by 4,000 undiagnosed at a 61% "
-                         "diagnosis rate is 'over 10,000'", people["value"], implied, people["source"],
-                         f"{people['lines']};{rate['lines']}", kind="ok" if implied >= people["value"] else "mismatch",
-                         unit="count", detail=f"4,000 / (1 - 0.61) = {implied:,}; a rate 'just over' 61% implies a "
-                         "little more."))
+    rows.append(_finding("dementia_prevalence_consistent", f"people with dementia implied by {undiagnosed['value']:,.0f} "
+                         f"undiagnosed at a {rate['value']:g}% diagnosis rate is at least the '{people['printed']}'",
+                         people["value"], implied, people["source"],
+                         _join_lines([people["lines"], undiagnosed["lines"], rate["lines"]]),
+                         kind="ok" if implied >= people["value"] else "mismatch", unit="count",
+                         detail=f"{undiagnosed['value']:,.0f} / (1 - {rate['value'] / 100:g}) = {implied:,}; a rate "
+                         f"'{rate['printed']}' implies a little more."))
     target = f.loc["national_diagnosis_target"]
     rows.append(_finding("dementia_rate_below_target", "the diagnosis rate is below the national target, as the "
-                         "paper says (gap in points)", rate["value"], target["value"], rate["source"], rate["lines"],
+                         "paper says (gap in points)", rate["value"], target["value"], rate["source"],
+                         _join_lines([rate["lines"], target["lines"]]),
                          kind="ok" if rate["value"] < target["value"] else "mismatch", unit="percent"))
     dm = "dementia"
-    ends = dates[(dates["programme"] == dm) & dates["seq"].isin([202, 203, 204])]
-    rows.append(_finding("dementia_contract_end_consistent", "the current contract end date is the same in "
-                         "paragraphs 3, 8 and 27 (distinct dates)", 1, ends["value"].nunique(), PAPER_2026,
-                         ";".join(ends["lines"]), tolerance=0.0, unit="count"))
-    end = _date_row(dates, dm, 204, kind="event")
-    start = _date_row(dates, dm, 207, kind="event")
+    ends = dates[(dates["programme"] == dm) & (dates["key"] == "current_contract_end")].sort_values("seq")
+    rows.append(_finding("dementia_contract_end_consistent", f"the current contract end date is the same in each of "
+                         f"the {len(ends)} places it is printed (distinct dates)", 1, ends["value"].nunique(),
+                         ends["source"].iloc[0], _join_lines(ends["lines"]), tolerance=0.0, unit="count",
+                         detail=", ".join(f"{v.date()}" for v in dict.fromkeys(ends["value"]))))
+    end = ends.iloc[-1]
+    start = _one_date(dates, dm, "new_arrangement_start")
     rows.append(_finding("dementia_seamless_transition", "the new arrangement starts the day after the current "
                          "contract ends (days)", 1, (start.value - end.value).days, start.source,
-                         f"{end.lines};{start.lines}", tolerance=0.0, unit="days"))
-    ms = timeline(dates, dm)
-    ms = ms[ms["kind"] == "milestone"].reset_index(drop=True)
+                         _join_lines([end.lines, start.lines]), tolerance=0.0, unit="days"))
+    tl = timeline(dates, dm)
+    ms = tl[tl["kind"] == "milestone"].reset_index(drop=True)
     bad = [f"'{b.event}' ({b.start:%B %Y}) before '{a.event}' ({a.start:%B %Y})"
            for a, b in zip(ms.itertuples(), ms.iloc[1:].itertuples()) if b.start < a.start]
     rows.append(_finding("dementia_milestones_in_order", "procurement key dates are in order (pairs out of order)", 0,
-                         len(bad), PAPER_2026, "946-950", tolerance=0.0, unit="count", detail="; ".join(bad)))
-    commence = ms[ms["event"] == "Contract Commencement Date"].iloc[0]
+                         len(bad), ms["source"].iloc[0], _span_lines(ms["lines"]), tolerance=0.0, unit="count",
+                         detail="; ".join(bad)))
+    commence = _step(tl, "commencement")
     same = commence["start"].to_period("M") == start.value.to_period("M")
     rows.append(_judgement("dementia_commencement_matches", "the contract commencement month is the month of the new "
-                           "arrangement", f"{commence['start']:%B %Y}", f"{start.value.date()}", PAPER_2026, f"944;950",
-                           "ok" if same else "mismatch"))
-    mob = ms[ms["event"] == "Provider Mobilisation"].iloc[0]
+                           "arrangement", f"{commence['start']:%B %Y}", f"{start.value.date()}", commence["source"],
+                           _join_lines([start.lines, commence["lines"]]), "ok" if same else "mismatch"))
+    mob = _step(tl, "mobilisation")
     rows.append(_finding("dementia_mobilisation_before_commencement", "the contract commences the day after "
-                         "mobilisation ends (days from the end of September to the start of October)", 1,
-                         (commence["start"] - mob["end"]).days, PAPER_2026, "949-950", tolerance=0.0, unit="days"))
-    eia = _date_row(dates, dm, 206, kind="event")
-    advert = ms.iloc[0]
+                         f"mobilisation ends (days from {mob['end'].date()} to {commence['start'].date()})", 1,
+                         (commence["start"] - mob["end"]).days, commence["source"],
+                         _span_lines([mob["lines"], commence["lines"]]), tolerance=0.0, unit="days"))
+    eia = _step(tl, "eia_to_cabinet")
+    advert = _step(tl, "advert_published")
     rows.append(_judgement("dementia_eia_before_advert", "the completed EIA goes to Cabinet before the advert",
-                           f"{eia.value:%B %Y}", f"advert {advert['start']:%B %Y}", PAPER_2026, f"{eia.lines};946",
-                           "ok" if eia.value < advert["start"] else "review"))
+                           f"{eia['start']:%B %Y}", f"advert {advert['start']:%B %Y}", eia["source"],
+                           _join_lines([eia["lines"], advert["lines"]]), "ok" if eia["end"] < advert["start"] else "review"))
     return rows
 
 
@@ -789,10 +1088,10 @@ def findings(data_dir=None) -> pd.DataFrame:
     """Every home-care and dementia check, including ``ok`` rows."""
     assumptions = Assumptions()
     prices = load_prices(data_dir)
-    calibration = calibrate(published_band_prices(prices), assumptions)
+    calibration = calibrate(published_band_prices(prices), load_band_assumptions(data_dir), assumptions)
     dates = load_dates(data_dir)
     rows = []
-    rows += zone_checks(load_zones(data_dir), load_zone_types(data_dir))
+    rows += zone_checks(load_zones(data_dir), load_zone_types(data_dir), prices)
     rows += price_checks(prices, calibration, load_wage_rates(data_dir), load_minimum_price(data_dir), assumptions)
     rows += timeline_checks(dates, load_terms(data_dir))
     rows += budget_checks(load_budget_lines(data_dir))
@@ -816,12 +1115,14 @@ class CalculatorInputs:
     surplus_rate: float = 0.03
     travel_minutes: dict = field(default_factory=dict)
     miles: dict = field(default_factory=dict)
+    minimum_year: str = "2020-21"   # the Homecare Association year shown beside the prices (the 2020-21 basis)
 
 
 def calculator(inputs: CalculatorInputs, calibration: pd.DataFrame, minimum: pd.DataFrame | None = None,
                base: Assumptions | None = None) -> pd.DataFrame:
     """Price per band for the calculator's inputs, beside the published 2020-21
-    price and the Homecare Association's latest minimum price."""
+    price and the Homecare Association's minimum price for ``minimum_year``
+    (by default the 2020-21 year the calculator's defaults stand for)."""
     base = base or Assumptions()
     default_on = base.holiday_rate + base.sickness_rate + base.training_rate
     if inputs.on_cost_rate < 0:
@@ -833,19 +1134,24 @@ def calculator(inputs: CalculatorInputs, calibration: pd.DataFrame, minimum: pd.
                 surplus_rate=inputs.surplus_rate).check()
     for name in list(inputs.travel_minutes) + list(inputs.miles):
         check_band(name)
-    latest = None
-    if minimum is not None and len(minimum):
-        tot = minimum[minimum["component"] == "total"].sort_values("financial_year")
-        latest = tot.iloc[-1]
+    hca = minimum_price_for(minimum, inputs.minimum_year) if minimum is not None else float("nan")
     rows = []
     for r in calibration.itertuples():
         band = Band(r.band, float(inputs.travel_minutes.get(r.band, r.travel_minutes)),
                     float(inputs.miles.get(r.band, r.miles))).check()
         rows.append({"band": r.band, "travel_minutes": band.travel_minutes, "miles": band.miles,
                      "price_gbp": price_pence(band, a), "published_2020_21_gbp": r.published_gbp,
-                     "hca_minimum_gbp": float(latest["value"]) if latest is not None else float("nan"),
-                     "hca_year": latest["financial_year"] if latest is not None else ""})
+                     "hca_minimum_gbp": hca, "hca_year": inputs.minimum_year if minimum is not None else ""})
     return pd.DataFrame(rows)
+
+
+def minimum_price_for(minimum: pd.DataFrame, year: str) -> float:
+    """The Homecare Association's total minimum price for a financial year."""
+    totals = minimum[minimum["component"] == "total"].set_index("financial_year")["value"]
+    if year not in totals.index:
+        raise HomecareInputError(f"no Homecare Association minimum price for {year}; published for: "
+                                 + ", ".join(sorted(totals.index)))
+    return float(totals[year])
 
 
 def calculator_summary(table: pd.DataFrame) -> str:
@@ -916,7 +1222,7 @@ def gantt_rows(tl: pd.DataFrame, months_before: int = 18, months_after: int = 3)
     return tl[keep].reset_index(drop=True)
 
 
-def overhead_sensitivity(published: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25, 0.30),
+def overhead_sensitivity(published: pd.DataFrame, band_table: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25, 0.30),
                          assumptions: Assumptions | None = None) -> pd.DataFrame:
     """Fitted travel minutes per band for several overhead rates: the four
     prices fix the steps between bands, not the split between overheads and
@@ -924,7 +1230,7 @@ def overhead_sensitivity(published: pd.DataFrame, rates=(0.10, 0.15, 0.20, 0.25,
     a = assumptions or Assumptions()
     rows = []
     for rate in rates:
-        cal = calibrate(published, replace(a, overhead_rate=rate))
+        cal = calibrate(published, band_table, replace(a, overhead_rate=rate))
         rows.append({"overhead_rate": rate, **{f"{r.band}_travel_minutes": r.travel_minutes for r in cal.itertuples()},
                      "all_exact": bool(cal["exact"].all())})
     return pd.DataFrame(rows)

@@ -123,6 +123,9 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
               for r in calibration.itertuples()}
     miles = {r.band: slider(f"{r.band.capitalize()}: miles a visit", float(r.miles), 0.0, 30.0, 0.001, ".3f")
              for r in calibration.itertuples()}
+    years = sorted(minimum.loc[minimum["component"] == "total", "financial_year"])
+    year = widgets.Dropdown(options=years, value=d.minimum_year if d.minimum_year in years else years[0],
+                            description="Minimum price year", style=style, layout=layout)
     summary = widgets.HTML()
     table = widgets.HTML()
 
@@ -132,6 +135,7 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
                 **{k: float(c.value) for k, c in controls.items()},
                 travel_minutes={b: float(c.value) for b, c in travel.items()},
                 miles={b: float(c.value) for b, c in miles.items()},
+                minimum_year=year.value,
             )
             result = h.calculator(inputs, calibration, minimum)
         except h.HomecareInputError as exc:
@@ -144,16 +148,17 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
             "published_2020_21_gbp": "Published 2020-21 £/h", "hca_minimum_gbp": "HCA minimum £/h", "hca_year": "HCA year"})
         table.value = shown.to_html(index=False, float_format=lambda v: f"{v:.2f}")
 
-    for c in list(controls.values()) + list(travel.values()) + list(miles.values()):
+    for c in list(controls.values()) + list(travel.values()) + list(miles.values()) + [year]:
         c.observe(update, names="value")
     update()
     box = widgets.VBox([
         widgets.HTML("<b>Home care price calculator</b> (cost-of-care model calibrated to the 2020-21 prices)"),
-        *controls.values(),
+        *controls.values(), year,
         widgets.HBox([widgets.VBox(list(travel.values())), widgets.VBox(list(miles.values()))]),
         summary, table,
     ])
-    box.controls = {**controls, **{f"travel_{b}": c for b, c in travel.items()}, **{f"miles_{b}": c for b, c in miles.items()}}
+    box.controls = {**controls, "minimum_year": year, **{f"travel_{b}": c for b, c in travel.items()},
+                    **{f"miles_{b}": c for b, c in miles.items()}}
     box.summary = summary
     return box
 
