@@ -407,7 +407,12 @@ def test_findings(extract):
     peak = f[f["check"] == "peak_vs_2024_dashboard"].iloc[0]
     assert (peak["published"], peak["computed"], peak["kind"]) == (716.0, 1632.0, "review")
     rep = f[f["check"] == "extract_reproduces"]
-    assert len(rep) == 23 and (rep["kind"] == "ok").all()
+    assert len(rep) == 23 and (rep["published"] == rep["computed"]).all()
+    # the shared rule: whole-percent figures are the extract's exact percentages rounded half away
+    pct = rep[rep["unit"] == "percent"]
+    assert (pct["kind"] == "rounding").all() and sorted(pct["detail"]) == [
+        "32.93 rounded half away from zero to 0 decimal place(s)", "62.01 rounded half away from zero to 0 decimal place(s)"]
+    assert (rep[rep["unit"] != "percent"]["kind"] == "ok").all()
     assert rep["description"].str.startswith("synthetic extract check:").all()
     assert set(rep["unit"]) == {"count", "days", "percent"}       # units, not measure names
     assert not f.duplicated(["check", "description"]).any() and f["description"].str.len().min() > 20

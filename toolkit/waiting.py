@@ -1070,10 +1070,12 @@ def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
         pvc = published_vs_computed(fig, load_waiting_list(path))
         units = fig.set_index(["queue", "measure", "role", "as_of"])["unit"]
         for rec in pvc.itertuples(index=False):
+            kind, detail = reconcile.printed_kind(rec.published, rec.computed_unrounded,
+                                                  reconcile.decimals_of(rec.printed))
             rows.append(reconcile.finding(
                 DOMAIN, "extract_reproduces", f"synthetic extract check: {rec.queue} {rec.measure} {rec.role} "
                 f"{rec.as_of.date()}, published against the labelled synthetic extract (not a real record)",
-                rec.published, rec.computed, rec.source, rec.lines, tolerance=0.0,
+                rec.published, rec.computed, rec.source, rec.lines, kind=kind, detail=detail,
                 unit=units[(rec.queue, rec.measure, rec.role, rec.as_of)], printed=rec.printed))
     return reconcile.frame(rows)
 
@@ -1417,14 +1419,14 @@ def pack_notes(tables: dict, figures: pd.DataFrame, meeting_date, as_of) -> dict
         targets_note += "; the trend is shown without target lines."
     own = tables["published_judged"]
     shown = figures[figures["pack"] == meeting]
-    definitions = ", ".join(sorted(set(shown["definition"])))
     if len(own):
         counts = own["status"].value_counts()
         own_note = (f"{len(own)} of this pack's figures judged against the pack's own targets "
-                    f"(definitions: {definitions}): "
+                    f"(definitions: {', '.join(sorted(set(own['definition'])))}): "
                     + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("green", "amber", "red")) + ".")
     else:
-        own_note = f"This pack prints no figure with a target of its own (definitions: {definitions})."
+        own_note = ("This pack prints no figure with a target of its own (definitions: "
+                    f"{', '.join(sorted(set(shown['definition'])))}).")
     compared = tables["compared"]
     if len(compared):
         same = int((compared["published"] == compared["computed"]).sum())
