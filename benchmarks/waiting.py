@@ -149,12 +149,12 @@ def main(argv=None) -> dict:
     con = duckdb_connection(wl, dates)
     duck_s, duck = best_of(lambda: duckdb_snapshot(con), 1)
     duck = normalise(duck)
-    pd.testing.assert_frame_equal(fast, duck)
+    pd.testing.assert_frame_equal(fast, duck, check_exact=True)
     print(f"DuckDB SQL:                    {duck_s:.3f} s for {len(dates)} dates; results identical")
 
     sample = dates[:: args.loop_step]
     loop_s, loop = best_of(lambda: waiting.snapshot_metrics_loop(wl, sample), 1)
-    pd.testing.assert_frame_equal(fast[fast["as_of"].isin(sample)].reset_index(drop=True), loop)
+    pd.testing.assert_frame_equal(fast[fast["as_of"].isin(sample)].reset_index(drop=True), loop, check_exact=True)
     loop_full = loop_s * len(dates) / len(sample)
     note = "" if len(sample) == len(dates) else f" (timed on {len(sample)} dates: {loop_s:.2f} s, extrapolated)"
     print(f"per-date pandas loop:          {loop_full:.2f} s for {len(dates)} dates{note}; results identical")

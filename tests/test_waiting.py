@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import sources, waiting
+from toolkit import reconcile, sources, waiting
 from toolkit.errors import LoaderError
 
 HEADER = "person_id,queue,requested_date,allocated_date,closed_date\n"
@@ -63,11 +63,49 @@ def test_published_plan_figures(figures):
 
 
 @pytest.mark.skipif(sources.seeds_dir() is None, reason="source papers not present")
-def test_printed_as_of_dates_stand_on_their_lines(figures):
+def test_printed_dates_stand_on_their_lines(figures):
     folder = sources.seeds_dir()
-    for rec in figures[figures["as_of_printed"].notna()].itertuples():
-        text = re.sub(r"\s+", "", sources.cited_text(folder, rec.source, rec.lines))
-        assert re.sub(r"\s+", "", rec.as_of_printed) in text, rec
+    for column in ("as_of_printed", "due_printed"):
+        for rec in figures[figures[column].notna()].itertuples():
+            text = re.sub(r"\s+", "", sources.cited_text(folder, rec.source, rec.lines))
+            assert re.sub(r"\s+", "", getattr(rec, column)) in text, rec
+
+
+def test_delivery_dates_of_the_plan_targets(figures):
+    plan = waiting.targets(figures, "2026-01-19", comparable=None)
+    plan = plan[plan["pack"] == pd.Timestamp("2026-01-19")]
+    due = {q: sorted({(p, d.date().isoformat()) for p, d in zip(g["due_printed"], g["due"])})
+           for q, g in plan.groupby("queue")}
+    assert due["care_act_assessment"] == due["carer_assessment"] == due["financial_assessment"] == [("May-26", "2026-05-31")]
+    assert due["ot_assessment"] == [("Nov-26", "2026-11-30")] and due["annual_review"] == [("Jun-26", "2026-06-30")]
+    assert figures[figures["role"] != "target"]["due"].isna().all()
+
+
+def test_targets_in_force_at_each_meeting(figures):
+    assert waiting.targets(figures, "2024-01-22").empty          # the plan came two years later
+    own = waiting.targets(figures, "2024-01-22", comparable=None).set_index("measure")
+    assert own.loc["waiting", ["operator", "value"]].tolist() == ["<", 1575.0]
+    assert own.loc["over_6_months", ["operator", "value"]].tolist() == ["<", 71.0]
+    plan = waiting.targets(figures, "2026-01-19")
+    assert len(plan) == 13 and set(plan["pack"]) == {pd.Timestamp("2026-01-19")}
+    assert len(waiting.targets(figures)) == 13                    # every pack: the same 13 comparable ones
+
+
+def test_each_pack_judges_its_own_figures_against_its_own_targets(figures):
+    old = waiting.published_judged(figures, "2024-01-22").set_index("measure")
+    # November 2022 stands before the targets' reference date (1 Jan 2023): not judged
+    assert len(old) == 2 and (old["as_of"] == pd.Timestamp("2023-11-30")).all()
+    assert old.loc["waiting", ["value", "operator", "target", "gap", "status"]].tolist() == [754.0, "<", 1575.0, 0.0, "green"]
+    assert old.loc["over_6_months", ["value", "target", "status"]].tolist() == [37.0, 71.0, "green"]
+    new = waiting.published_judged(figures, "2026-01-19")
+    key = new.set_index(["queue", "measure", "role", "target"])
+    assert key.loc[("care_act_assessment", "median_days", "current", 14.0), ["value", "gap", "status"]].tolist() == [18.0, 4.0, "red"]
+    assert key.loc[("carer_assessment", "max_days", "current", 28.0), ["gap", "status"]].tolist() == [112.0, "red"]
+    assert key.loc[("annual_review", "completed_within_12_months_pct", "current", 85.0), ["gap", "status"]].tolist() == [7.0, "amber"]
+    assert key.loc[("financial_assessment", "waiting", "baseline", 220.0), ["value", "gap", "status"]].tolist() == [353.0, 133.0, "red"]
+    fin = key.loc[("financial_assessment_residential", "max_days", "current", 56.0)]
+    assert fin["status"] == "green" and fin["days_note"] == "figure in calendar days (assumed), target in working days"
+    assert len(new) == 19
 
 
 # --- loader ---------------------------------------------------------------------
@@ -90,6 +128,8 @@ def test_loader_reads_csv_xlsx_parquet(tmp_path):
     ("B1,care_act_assessment,2025-03-10,2025-03-09,", "row 3, column 'allocated_date': expected a date on or after requested_date 2025-03-10, found '2025-03-09'"),
     ("B1,waiting_for_godot,2025-03-10,,", "row 3, column 'queue': expected one of care_act_assessment"),
     ("A1,care_act_assessment,2025-01-02,,", "row 3, column 'person_id, queue, requested_date': expected a unique key (same as row 2)"),
+    ("A1,care_act_assessment, 2025-01-02 ,,", "row 3, column 'person_id, queue, requested_date': expected a unique key (same as row 2)"),
+    (" A1 ,care_act_assessment,2025-01-02,,", "row 3, column 'person_id, queue, requested_date': expected a unique key (same as row 2)"),
     ("B1,carer_assessment,2025-02-30,,", "row 3, column 'requested_date': expected an ISO date (YYYY-MM-DD), not empty, found '2025-02-30'"),
     ("B1,carer_assessment,2025-02-03,03/02/2025,", "row 3, column 'allocated_date': expected an ISO date (YYYY-MM-DD), found '03/02/2025'"),
     ("B1,carer_assessment,2025-02-03,,2025-01-01", "row 3, column 'closed_date': expected a date on or after requested_date"),
@@ -100,6 +140,22 @@ def test_loader_rejects_bad_rows_naming_file_row_and_column(tmp_path, row, messa
     with pytest.raises(LoaderError) as err:
         waiting.load_waiting_list(path)
     assert "extract.csv" in str(err.value) and message in str(err.value)
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "parquet"])
+def test_loader_rejects_a_time_of_day_in_date_cells(tmp_path, suffix):
+    df = pd.DataFrame({"person_id": ["A1", "A2"], "queue": ["care_act_assessment", "carer_assessment"],
+                       "requested_date": [pd.Timestamp("2025-01-02"), pd.Timestamp("2025-01-03")],
+                       "allocated_date": [pd.Timestamp("2025-01-06 13:45"), pd.NaT], "closed_date": pd.NaT})
+    path = tmp_path / f"extract.{suffix}"
+    df.to_excel(path, index=False) if suffix == "xlsx" else df.to_parquet(path, index=False)
+    with pytest.raises(LoaderError) as err:
+        waiting.load_waiting_list(path)
+    assert [(p.row, p.column, p.found) for p in err.value.problems] == [(2, "allocated_date", "2025-01-06 13:45:00")]
+    assert "expected a date without a time of day" in str(err.value)
+    df.loc[0, "allocated_date"] = pd.Timestamp("2025-01-06")          # midnight: a plain date
+    df.to_excel(path, index=False) if suffix == "xlsx" else df.to_parquet(path, index=False)
+    assert waiting.load_waiting_list(path)["allocated_date"].tolist()[0] == pd.Timestamp("2025-01-06")
 
 
 def test_loader_lists_every_problem_and_drops_nothing(tmp_path):
@@ -194,8 +250,9 @@ def test_days_must_be_calendar_or_working():
 def test_vectorised_equals_the_per_date_loop_on_the_extract(extract, days):
     dates = pd.date_range("2023-06-15", "2026-01-10", freq="19D").append(pd.DatetimeIndex(["2025-12-28"]))
     fast = waiting.snapshot_metrics(extract, dates, days=days)
-    pd.testing.assert_frame_equal(fast, waiting.snapshot_metrics_loop(extract, dates, days=days))
-    pd.testing.assert_frame_equal(fast, waiting.snapshot_metrics(extract, dates, days=days, chunk_cells=3000))
+    pd.testing.assert_frame_equal(fast, waiting.snapshot_metrics_loop(extract, dates, days=days), check_exact=True)
+    pd.testing.assert_frame_equal(fast, waiting.snapshot_metrics(extract, dates, days=days, chunk_cells=3000),
+                                  check_exact=True)
 
 
 day = st.integers(0, 60)
@@ -212,7 +269,7 @@ def test_vectorised_equals_the_loop_on_random_extracts(rows, dates, days):
                  None if c is None else base + pd.Timedelta(days=r + c)) for q, r, a, c in rows])
     as_of = [base + pd.Timedelta(days=d) for d in dates]
     pd.testing.assert_frame_equal(waiting.snapshot_metrics(wl, as_of, days=days),
-                                  waiting.snapshot_metrics_loop(wl, as_of, days=days))
+                                  waiting.snapshot_metrics_loop(wl, as_of, days=days), check_exact=True)
 
 
 # --- synthetic extract -------------------------------------------------------
@@ -298,6 +355,29 @@ def test_weeks_to_target_at_the_current_rate():
     assert row["rate_per_week"] == -12.5 and row["weeks"] == 7     # 80 / 12.5 = 6.4 -> 7
     judged["value"] = [300.0, 300.0]
     assert np.isnan(waiting.weeks_to_target(judged).iloc[0]["weeks"])
+    judged["value"] = [400.0, 300.0]
+    judged["due"] = pd.Timestamp("2026-01-31")                  # 4 whole weeks left: 7 do not fit
+    row = waiting.weeks_to_target(judged).iloc[0]
+    assert (row["weeks_left"], row["on_track"]) == (4.0, False)
+    judged["due"] = pd.Timestamp("2026-05-31")
+    assert waiting.weeks_to_target(judged).iloc[0]["on_track"] == True  # noqa: E712 (a numpy bool)
+
+
+def test_count_targets_run_at_the_net_flow_rate(figures, extract):
+    t = waiting.pack_tables(extract, figures, "2025-12-28", "2024-12-29", "2026-01-19")
+    weeks = pd.date_range(end="2025-12-28", periods=12, freq="7D")
+    flow = waiting.weekly_flow(extract, weeks)
+    last8 = flow[flow["week_ending"] > pd.Timestamp("2025-12-28") - pd.Timedelta(weeks=8)]
+    fin = last8[last8["queue"].isin(waiting.QUEUE_GROUPS["financial_assessment"])]["net"].sum() / 8
+    row = t["weeks_to_target"].set_index(["queue", "measure"]).loc[("financial_assessment", "waiting")]
+    assert row["rate_per_week"] == fin == -7.5 and row["rate_basis"].startswith("net flow")
+    assert (row["weeks"], row["weeks_left"], row["on_track"]) == (0.0, 22.0, True)
+    # the net flow is the change in the count: the same rate as the count's own slope
+    mine = waiting.snapshot_metrics(extract, ["2025-11-02", "2025-12-28"])
+    mine = mine[mine["queue"].isin(waiting.QUEUE_GROUPS["financial_assessment"])].groupby("as_of")["waiting"].sum()
+    assert (mine.iloc[1] - mine.iloc[0]) / 8 == fin
+    med = t["weeks_to_target"].set_index(["queue", "measure", "target"]).loc[("care_act_assessment", "median_days", 14.0)]
+    assert med["rate_basis"].endswith("(proxy)") and med["due"] == pd.Timestamp("2026-05-31")
 
 
 def test_completed_wait_median_counts_waits_that_ended_in_the_period():
@@ -318,7 +398,6 @@ def test_completed_wait_median_counts_waits_that_ended_in_the_period():
 def test_findings(extract):
     f = waiting.findings()
     assert set(f["domain"]) == {"waiting"}
-    by = {(r.check, r.lines, r.description[:30]): r for r in f.itertuples()}
     conflict = f[(f["check"] == "conflicting_max_targets") & f["description"].str.startswith("care_act")].iloc[0]
     assert (conflict["published"], conflict["computed"], conflict["kind"], conflict["lines"]) == (28.0, 56.0, "review", "1152")
     pct = f[(f["check"] == "over_6_months_pct") & f["description"].str.contains("37 of 754")].iloc[0]
@@ -328,8 +407,42 @@ def test_findings(extract):
     peak = f[f["check"] == "peak_vs_2024_dashboard"].iloc[0]
     assert (peak["published"], peak["computed"], peak["kind"]) == (716.0, 1632.0, "review")
     rep = f[f["check"] == "extract_reproduces"]
-    assert len(rep) == 23 and (rep["kind"] == "ok").all()
-    assert by  # every row has a description
+    assert len(rep) == 23 and (rep["published"] == rep["computed"]).all()
+    # the shared rule: whole-percent figures are the extract's exact percentages rounded half away
+    pct = rep[rep["unit"] == "percent"]
+    assert (pct["kind"] == "rounding").all() and sorted(pct["detail"]) == [
+        "32.93 rounded half away from zero to 0 decimal place(s)", "62.01 rounded half away from zero to 0 decimal place(s)"]
+    assert (rep[rep["unit"] != "percent"]["kind"] == "ok").all()
+    assert rep["description"].str.startswith("synthetic extract check:").all()
+    assert set(rep["unit"]) == {"count", "days", "percent"}       # units, not measure names
+    assert not f.duplicated(["check", "description"]).any() and f["description"].str.len().min() > 20
+
+
+def test_days_basis_finding_comes_from_the_data(figures):
+    assumed = figures[figures["days_basis"] == "assumed"]
+    assert set(assumed["queue"]) == {"financial_assessment_residential", "financial_assessment_non_residential"}
+    assert len(assumed) == 8 and (assumed["days"] == "calendar").all() and (assumed["role"] != "target").all()
+    f = waiting.findings()
+    rows = f[f["check"] == "days_basis"]
+    assert len(rows) == 2 and (rows["kind"] == "review").all() and (rows["lines"] == "1154").all()
+    assert rows["description"].str.contains("4 waits printed in days, read as calendar days, judged against "
+                                            "targets in working days").all()
+
+
+def test_projection_from_the_published_figures_against_the_delivery_dates():
+    f = waiting.findings()
+    care = reconcile.only(f, "projection_vs_due", "care_act_assessment median_days <= 14 by May-26")
+    # 45 (29/12/24) -> 18 (28/12/25): -0.52 a week; the 4 days left take 8 weeks; 22 whole weeks to 31 May 2026
+    assert (care["published"], care["computed"], care["kind"]) == (22.0, 8.0, "ok")
+    review = reconcile.only(f, "projection_vs_due", "annual_review max_days <= 90 by Jun-26")
+    # 2,729 (31/07/25) -> 1,204 (28/12/25): -71.17 a week; 1,114 to go: 16 weeks; 26 to 30 June 2026
+    assert (review["published"], review["computed"], review["kind"]) == (26.0, 16.0, "ok")
+    carer = reconcile.only(f, "projection_vs_due", "carer_assessment median_days <= 14 by May-26")
+    assert carer["kind"] == "missing" and "no earlier figure" in carer["description"]
+    met = reconcile.only(f, "projection_vs_due", "financial_assessment waiting <= 220 by May-26")
+    assert (met["published"], met["computed"], met["kind"]) == (22.0, 0.0, "ok")
+    ot = f[(f["check"] == "projection_vs_due") & f["description"].str.startswith("ot_")]
+    assert len(ot) == 5 and (ot["kind"] == "missing").all() and (ot["lines"] == "1155").all()
 
 
 def test_impossible_combination_is_a_mismatch(tmp_path, figures):
@@ -399,3 +512,115 @@ def test_loader_rejects_dates_after_the_extract_date(tmp_path, extract):
         waiting.load_waiting_list(path, extract_date="2026-01-05")
     assert len(waiting.load_waiting_list(path)) == 1
     assert len(waiting.load_waiting_list(waiting.synthetic_path(), extract_date=waiting.EXTRACT_DATE)) == len(extract)
+
+
+# --- target lines per queue, in the days each target counts ------------------------
+
+def test_trend_chart_draws_each_queues_own_targets_in_its_own_days(figures, extract):
+    plan = waiting.targets(figures, "2026-01-19")
+    lines = waiting.target_lines(plan)
+    got = {q: sorted((m, v, d) for m, v, d in zip(g["measure"], g["value"], g["days"])) for q, g in lines.groupby("queue")}
+    assert got["care_act_assessment"] == [("max_days", 28.0, "calendar"), ("max_days", 56.0, "calendar"),
+                                          ("median_days", 14.0, "calendar")]
+    assert got["financial_assessment_residential"] == [("max_days", 56.0, "working"), ("median_days", 28.0, "working")]
+    assert got["ot_assessment"] == [("max_days", 56.0, "calendar"), ("median_days", 28.0, "calendar")]
+    assert got["annual_review"] == [("max_days", 90.0, "calendar"), ("median_days", 30.0, "calendar")]
+    assert "financial_assessment" not in got          # the group's count target binds the total, not a queue
+    weeks = pd.date_range(end="2025-12-28", periods=3, freq="7D")
+    long = waiting.trend_by_basis(extract, weeks, plan)
+    assert dict(zip(long["queue"], long["days"]))["financial_assessment_residential"] == "working"
+    at = long[(long["as_of"] == "2025-12-28") & (long["measure"] == "max_days")].set_index("queue")["value"]
+    work = waiting.snapshot_metrics(extract, "2025-12-28", days="working").set_index("queue")["max_days"]
+    cal = waiting.snapshot_metrics(extract, "2025-12-28").set_index("queue")["max_days"]
+    assert at["financial_assessment_residential"] == work["financial_assessment_residential"] == 18
+    assert at["annual_review"] == cal["annual_review"] == 1204
+    fig, summary = waiting.trend_chart(long, lines)
+    labels = {ax.get_title(): ax.get_ylabel() for ax in fig.axes if ax.get_visible() and ax.get_title()}
+    assert labels["financial assessment residential"] == "wait (working days)"
+    assert labels["annual review"] == "wait (days)"
+    dashed = {ax.get_title(): sorted(l.get_ydata()[0] for l in ax.get_lines() if l.get_linestyle() == "--")
+              for ax in fig.axes if ax.get_title()}
+    assert dashed["annual review"] == [30, 90] and dashed["care act assessment"] == [14, 28, 56]
+    assert "financial_assessment_residential: median <= 28 working days, maximum <= 56 working days" in summary
+    assert "annual_review: median <= 30 days, maximum <= 90 days" in summary
+    # no target in force (the 2024 pack): no lines, and the summary says so
+    fig, summary = waiting.trend_chart(waiting.trend_by_basis(extract, weeks, plan.iloc[0:0]), waiting.target_lines(plan.iloc[0:0]))
+    assert "care_act_assessment: no target" in summary
+    assert not [l for ax in fig.axes for l in ax.get_lines() if l.get_linestyle() == "--"]
+
+
+def test_explorer_counts_working_days_for_working_day_targets(figures, extract):
+    plan = waiting.targets(figures)
+    chosen = waiting.explorer_targets(plan, "financial_assessment_residential")
+    assert chosen == {"median_days": 28.0, "max_days": 56.0, "waiting": None, "days": "working"}
+    assert waiting.explorer_targets(plan, "annual_review")["days"] == "calendar"
+    view = waiting.explorer_view(extract, "financial_assessment_residential", "2025-06-01", "2025-12-28",
+                                 chosen, days="working", internal=True)
+    work = one(waiting.snapshot_metrics(extract, "2025-12-28", days="working"), "financial_assessment_residential")
+    assert view["summary"] == (f"financial_assessment_residential: 40 waiting on 2025-12-28; median "
+                               f"{work['median_days']:g} working days; maximum {work['max_days']} working days")
+    assert view["longest"]["wait_days"].iloc[0] == work["max_days"] == 18
+    assert (view["distribution"]["days"] == "working").all() and view["distribution"]["people"].sum() == 40
+    assert set(view["lines"]["days"]) == {"working"}
+
+
+def test_explorer_data_is_prepared_once_and_reused(extract):
+    data = waiting.ExplorerData(extract)
+    args = ("care_act_assessment", "2025-01-05", "2025-12-28")
+    first = waiting.explorer_view(data, *args, {"median_days": 14, "max_days": 56})
+    again = waiting.explorer_view(data, *args, {"median_days": 10, "max_days": 30})   # a threshold: no new snapshot
+    assert len(data._trends) == 1
+    pd.testing.assert_frame_equal(first["trend"][waiting.SNAPSHOT_COLUMNS], again["trend"][waiting.SNAPSHOT_COLUMNS])
+    plain = waiting.explorer_view(extract, *args, {"median_days": 14, "max_days": 56})
+    pd.testing.assert_frame_equal(first["trend"], plain["trend"], check_exact=True)
+    weekly = pd.date_range(end="2025-12-28", start="2025-01-05", freq="7D")
+    full = waiting.snapshot_metrics(extract, weekly)
+    pd.testing.assert_frame_equal(first["trend"][waiting.SNAPSHOT_COLUMNS],
+                                  full[full["queue"] == "care_act_assessment"].reset_index(drop=True), check_exact=True)
+
+
+def test_waiting_explorer_widget_counts_working_days_for_financial_assessments():
+    from toolkit.widgets import waiting_explorer
+
+    box = waiting_explorer()
+    queue = box.children[0].children[0]
+    queue.value = "financial_assessment_residential"
+    assert "working days" in box.children[2].value
+    queue.value = "carer_assessment"
+    assert "working days" not in box.children[2].value and "days" in box.children[2].value
+
+
+# --- the benchmark runs (tiny size) ------------------------------------------------
+
+def test_benchmark_runs_at_a_tiny_size():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_waiting", sources.ROOT / "benchmarks" / "waiting.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = bench.main(["--rows", "3000", "--repeat", "1", "--loop-step", "137"])   # asserts identical results inside
+    assert set(out) == {"fast", "duckdb", "loop", "ratio_loop", "ratio_duckdb"} and out["fast"] > 0
+
+
+# --- the notebook inside the 2024 pack ------------------------------------------------
+
+def test_notebook_in_the_2024_pack_judges_its_own_figures(tmp_path):
+    from toolkit import meeting, report
+
+    m = meeting.find_meeting("2024-01-22")
+    result = report.execute_notebook(m.date, "waiting_times", m.notebook_parameters("waiting_times", tmp_path),
+                                     tmp_path, progress=False)
+    assert result.status == "ok", result.describe_error()
+    tables = tmp_path / "tables"
+    judged = pd.read_csv(tables / "waiting_times_targets.csv")
+    assert judged.empty                     # no plan target was in force in January 2024
+    own = pd.read_csv(tables / "waiting_times_published_targets.csv").set_index("measure")
+    assert own.loc["waiting", ["value", "operator", "target", "status"]].tolist() == [754.0, "<", 1575.0, "green"]
+    assert own.loc["over_6_months", ["value", "operator", "target", "status"]].tolist() == [37.0, "<", 71.0, "green"]
+    assert pd.read_csv(tables / "waiting_times_published_vs_computed.csv").empty
+    assert pd.read_csv(tables / "waiting_times_weeks_to_target.csv").empty
+    snap = pd.read_csv(tables / "waiting_times_snapshot.csv")
+    assert set(snap["as_of"]) == {"2023-11-30"}
+    text = (tmp_path / "waiting_times.html").read_text()
+    assert "No target in force at the 2024-01-22 meeting" in text and "2 green, 0 amber, 0 red" in text
+    assert "care_act_assessment: no target" in text

@@ -72,8 +72,12 @@ FIGURE_COLUMNS = [
     Column("as_of", "date", nullable=True, description="date the figure (or a target's reference level) stands at"),
     Column("as_of_printed", "str", nullable=True, description="the date as printed"),
     Column("as_of_basis", "str", nullable=True, description="how as_of was read: printed, month end, plan date"),
+    Column("due", "date", nullable=True, description="a target's delivery date (the printed month's last day)"),
+    Column("due_printed", "str", nullable=True, description="the delivery date as printed"),
     Column("operator", "str", nullable=True, choices=("<=", "<", ">=", ">"), description="target operator"),
     Column("days", "str", nullable=True, choices=DAYS, description="calendar or working days"),
+    Column("days_basis", "str", nullable=True, choices=("printed", "assumed"),
+           description="whether the pack says which days (printed) or the reading is ours (assumed)"),
     Column("definition", "str", description="what is counted; figures are comparable only within a definition"),
     Column("comparable", "bool", description="whether snapshot_metrics on the extract computes this figure"),
 ]
@@ -92,12 +96,15 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
     """
     path = Path(path)
     raw = read_table(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        # a workbook's date cells arrive as "YYYY-MM-DD 00:00:00"; a time of day is still an error
-        for col in ("requested_date", "allocated_date", "closed_date"):
-            if col in raw.columns:
-                raw[col] = raw[col].str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
+    # the key is compared as parsed: " A1" and "A1" are one person, so strip before any check
+    raw = raw.apply(lambda col: col.str.strip())
     problems = []
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".parquet"):
+        # date cells typed as dates reach read_table's text as the date alone: look for times first
+        problems += _time_of_day_problems(path, [c for c in DATE_COLUMNS if c in raw.columns])
+        for col in DATE_COLUMNS:
+            if col in raw.columns:   # a date written as text with a zero time is still that date
+                raw[col] = raw[col].str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     if {"requested_date", "allocated_date", "closed_date"} <= set(raw.columns):
         # dates out of order, among the dates that parse (the others are reported below)
         asked = pd.to_datetime(raw["requested_date"].str.strip(), format="%Y-%m-%d", errors="coerce")
@@ -130,16 +137,113 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+DATE_COLUMNS = ("requested_date", "allocated_date", "closed_date")
+
+
+def _time_of_day_problems(path: Path, columns: list[str]) -> list[Problem]:
+    """Date cells of a workbook or Parquet file that carry a time of day
+    (a date-time, not a date): each one a problem naming its row."""
+    if not columns:
+        return []
+    if path.suffix.lower() == ".parquet":
+        typed = pd.read_parquet(path, columns=columns)
+    else:
+        typed = pd.read_excel(path, dtype=object, usecols=columns)
+    typed.index = pd.RangeIndex(2, len(typed) + 2)
+    problems = []
+    for col in columns:
+        values = typed[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            stamps = values
+        else:
+            is_stamp = values.map(lambda v: isinstance(v, (pd.Timestamp, date)))
+            stamps = pd.to_datetime(values.where(is_stamp), errors="coerce")
+        timed = stamps.notna() & (stamps != stamps.dt.normalize())
+        for row in typed.index[timed.to_numpy()]:
+            problems.append(Problem(column=col, row=int(row), found=str(stamps[row]),
+                                    expected="a date without a time of day"))
+    return problems
+
+
+def load_extract(waiting_list_path: str | Path) -> pd.DataFrame:
+    """A meeting's extract (:func:`extract_path`), loaded with no date allowed
+    after the day it is read: a date in the future is a typing slip."""
+    return load_waiting_list(extract_path(waiting_list_path), extract_date=pd.Timestamp.today().normalize())
+
+
 def load_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
     """The published waiting figures and targets of both packs."""
     return load_published("waiting_figures", FIGURE_COLUMNS, data_dir=data_dir,
                           unique=["pack", "queue", "measure", "role", "as_of", "operator", "value"])
 
 
-def targets(figures: pd.DataFrame) -> pd.DataFrame:
-    """The improvement-plan targets the extract can be judged against (2026 plan)."""
-    t = figures[(figures["role"] == "target") & figures["comparable"]]
-    return t[["queue", "measure", "operator", "value", "unit", "days", "printed", "source", "lines"]].reset_index(drop=True)
+TARGET_COLUMNS = ["pack", "queue", "measure", "definition", "as_of", "operator", "value", "unit", "days", "due",
+                  "due_printed", "printed", "source", "lines"]
+
+
+def targets(figures: pd.DataFrame, meeting_date=None, comparable: bool | None = True) -> pd.DataFrame:
+    """The targets in force, as data.
+
+    ``meeting_date``: only targets printed in a pack of that meeting or
+    earlier, and of those the latest pack's for each (queue, measure,
+    definition); None takes every pack.  ``comparable``: True (the default)
+    keeps the targets the extract's snapshot can be judged against, False the
+    others, None all.
+    """
+    t = figures[figures["role"] == "target"]
+    if comparable is not None:
+        t = t[t["comparable"] == comparable]
+    if meeting_date is not None:
+        t = t[t["pack"] <= pd.Timestamp(meeting_date)]
+        t = t[t["pack"] == t.groupby(["queue", "measure", "definition"])["pack"].transform("max")]
+    return t[TARGET_COLUMNS].reset_index(drop=True)
+
+
+def _target_queues(queue: str) -> tuple[str, ...]:
+    """The queue itself and the groups it belongs to (a group's target binds its members)."""
+    return (queue, *[g for g, members in QUEUE_GROUPS.items() if queue in members])
+
+
+def _judge(value, operator: str, target: float, waiting=None, amber_margin: float = 0.1) -> tuple[str, float]:
+    """(RAG status, gap): the gap is how far the value is on the wrong side of the target (0 when met)."""
+    value = float(value) if not pd.isna(value) else float("nan")
+    status = rag(value, operator, float(target), waiting, amber_margin)
+    return status, 0.0 if status == "green" or math.isnan(value) else abs(value - float(target))
+
+
+def published_judged(figures: pd.DataFrame, meeting_date, amber_margin: float = 0.1) -> pd.DataFrame:
+    """A pack's own printed figures against the targets in force at that
+    meeting with the same measure and definition (a group's target binds its
+    member queues, as in :func:`against_targets`).
+
+    A target with a reference date (the 2024 dashboard's "position as at 1st
+    Jan 2023") judges only figures on or after that date.  ``days_note`` says
+    when a figure's days and its target's days differ or were assumed.
+    """
+    meeting_date = pd.Timestamp(meeting_date)
+    plan = targets(figures, meeting_date, comparable=None)
+    shown = figures[(figures["pack"] == meeting_date) & figures["role"].isin(["current", "previous", "baseline"])]
+    rows = []
+    for rec in shown.itertuples(index=False):
+        match = plan[plan["queue"].isin(_target_queues(rec.queue)) & (plan["measure"] == rec.measure)
+                     & (plan["definition"] == rec.definition)]
+        for t in match.itertuples(index=False):
+            if not pd.isna(t.as_of) and rec.as_of < t.as_of:
+                continue
+            status, gap = _judge(rec.value, t.operator, t.value, amber_margin=amber_margin)
+            note = ""
+            if isinstance(t.days, str) and rec.days != t.days:
+                note = f"figure in {rec.days or '?'} days ({rec.days_basis or 'not printed'}), target in {t.days} days"
+            elif rec.days_basis == "assumed":
+                note = f"figure's {rec.days} days assumed"
+            rows.append({"queue": rec.queue, "measure": rec.measure, "role": rec.role, "as_of": rec.as_of,
+                         "definition": rec.definition, "value": rec.value, "unit": rec.unit, "operator": t.operator,
+                         "target": t.value, "target_queue": t.queue, "gap": gap, "status": status, "due": t.due,
+                         "days_note": note, "printed": rec.printed, "target_printed": t.printed,
+                         "source": rec.source, "lines": rec.lines})
+    columns = ["queue", "measure", "role", "as_of", "definition", "value", "unit", "operator", "target",
+               "target_queue", "gap", "status", "due", "days_note", "printed", "target_printed", "source", "lines"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- days --------------------------------------------------------------------
@@ -303,6 +407,15 @@ def _queue_codes(queue: pd.Series) -> np.ndarray:
     return lookup[codes].astype(np.int8)
 
 
+def _working_lookup(req: np.ndarray, q: np.ndarray, days: str):
+    """(cw, cw_lo) for :func:`_queue_snapshot`: None for calendar days, else the
+    cumulative count of England working days from just before the first request or date."""
+    if days != "working" or not len(req):
+        return None, 0
+    cw_lo = int(min(req.min(), q.min())) - 1
+    return _working_index(cw_lo, int(q.max())), cw_lo
+
+
 def snapshot_metrics(waiting_list: pd.DataFrame, as_of, days: str = "calendar",
                      chunk_cells: int = 4_000_000) -> pd.DataFrame:
     """The open-case snapshot: one row per (as_of, queue), for every queue.
@@ -324,10 +437,7 @@ def snapshot_metrics(waiting_list: pd.DataFrame, as_of, days: str = "calendar",
     req = _day_ints(waiting_list["requested_date"])
     end = _ends(waiting_list)
     codes = _queue_codes(waiting_list["queue"])
-    cw, cw_lo = None, 0
-    if days == "working" and len(req):
-        cw_lo = int(min(req.min(), q.min())) - 1
-        cw = _working_index(cw_lo, int(q.max()))
+    cw, cw_lo = _working_lookup(req, q, days)
     cols = {k: np.zeros((len(q), len(QUEUES))) for k in METRICS}
     for j, name in enumerate(QUEUES):
         part = codes == j
@@ -404,6 +514,10 @@ def rag(value: float, operator: str, target: float, waiting: int | None = None, 
     return "amber" if abs(float(value) - target) <= amber_margin * abs(target) + 1e-9 else "red"
 
 
+JUDGED_COLUMNS = ["as_of", "queue", "measure", "days", "operator", "target", "value", "gap", "status", "due",
+                  "target_printed"]
+
+
 def against_targets(waiting_list: pd.DataFrame, as_of, plan_targets: pd.DataFrame,
                     amber_margin: float = 0.1) -> pd.DataFrame:
     """Each metric against each plan target, at each date: value, gap and RAG.
@@ -425,14 +539,14 @@ def against_targets(waiting_list: pd.DataFrame, as_of, plan_targets: pd.DataFram
         for rec in m[m["queue"].isin(queues)].itertuples(index=False):
             value = getattr(rec, t.measure)
             value = float(value) if not pd.isna(value) else float("nan")
-            status = rag(value, t.operator, t.value, rec.waiting, amber_margin)
-            gap = 0.0 if status == "green" or math.isnan(value) else abs(value - t.value)
+            status, gap = _judge(value, t.operator, t.value, rec.waiting, amber_margin)
             rows.append({
                 "as_of": rec.as_of, "queue": rec.queue, "measure": t.measure, "days": basis,
                 "operator": t.operator, "target": t.value, "value": value, "gap": gap, "status": status,
-                "target_printed": t.printed,
+                "due": t.due if "due" in plan_targets else pd.NaT, "target_printed": t.printed,
             })
-    return pd.DataFrame(rows).sort_values(["queue", "measure", "target", "as_of"], kind="mergesort").reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=JUDGED_COLUMNS)
+    return out.sort_values(["queue", "measure", "target", "as_of"], kind="mergesort").reset_index(drop=True)
 
 
 def weekly_flow(waiting_list: pd.DataFrame, week_ends) -> pd.DataFrame:
@@ -473,30 +587,63 @@ def weekly_flow(waiting_list: pd.DataFrame, week_ends) -> pd.DataFrame:
     return out.sort_values(["queue", "week_ending"], kind="mergesort").reset_index(drop=True)
 
 
-def weeks_to_target(judged: pd.DataFrame, window_weeks: int = 8) -> pd.DataFrame:
-    """Weeks to reach each target at the current rate.
+def weeks_to_target(judged: pd.DataFrame, window_weeks: int = 8, flow: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Weeks to reach each target at the current rate, and whether that is by
+    the target's delivery date.
 
-    ``judged``: :func:`against_targets` at weekly dates.  The rate is the
-    change of the metric per week over the last ``window_weeks`` weeks (for the
-    waiting count this is the mean weekly net flow).  ``weeks`` is 0 when the
-    target is met, and empty when the metric is not moving towards the target.
+    ``judged``: :func:`against_targets` at weekly dates.  For a count
+    (``waiting``) with ``flow`` (:func:`weekly_flow` over the same weeks) the
+    rate is the mean weekly net flow (added - allocated - closed) over the
+    last ``window_weeks`` weeks, summed over a group's queues.  For a median
+    or maximum, which has no flow, the rate is the metric's change per week
+    over the same window, a proxy (``rate_basis`` says which).  ``weeks`` is 0
+    when the target is met and empty when the metric is not moving towards it;
+    ``weeks_left`` counts whole weeks from the last date to ``due``;
+    ``on_track`` is whether ``weeks`` fits in them.
     """
+    net = None
+    if flow is not None and len(flow):
+        last = flow["week_ending"].max()
+        recent = flow[flow["week_ending"] > last - pd.Timedelta(weeks=window_weeks)]
+        net = recent.groupby("queue")["net"].sum() / recent["week_ending"].nunique()
+        for group, members in QUEUE_GROUPS.items():
+            net[group] = net.reindex(list(members)).sum()
     rows = []
     for (queue, measure, target, operator), part in judged.groupby(["queue", "measure", "target", "operator"], sort=True):
         part = part.sort_values("as_of")
         now = part.iloc[-1]
-        then = part[part["as_of"] <= now["as_of"] - pd.Timedelta(weeks=window_weeks)]
-        start = then.iloc[-1] if len(then) else part.iloc[0]
-        span = max((now["as_of"] - start["as_of"]).days / 7, 1e-9)
-        rate = (now["value"] - start["value"]) / span if not (pd.isna(now["value"]) or pd.isna(start["value"])) else float("nan")
-        if now["status"] == "green":
-            weeks = 0.0
+        if measure == "waiting" and net is not None and queue in net.index:
+            rate, basis = float(net[queue]), f"net flow per week, mean of the last {window_weeks} weeks"
         else:
-            towards = -rate if operator in ("<=", "<") else rate
-            weeks = math.ceil(now["gap"] / towards) if towards > 0 else float("nan")
+            then = part[part["as_of"] <= now["as_of"] - pd.Timedelta(weeks=window_weeks)]
+            start = then.iloc[-1] if len(then) else part.iloc[0]
+            span = max((now["as_of"] - start["as_of"]).days / 7, 1e-9)
+            rate = ((now["value"] - start["value"]) / span if not (pd.isna(now["value"]) or pd.isna(start["value"]))
+                    else float("nan"))
+            basis = f"change of the metric per week over the last {window_weeks} weeks (proxy)"
+        weeks = _weeks_needed(now["status"], now["gap"], rate, operator)
+        due = now["due"] if "due" in part else pd.NaT
+        left = float((due - now["as_of"]).days // 7) if not pd.isna(due) else float("nan")
         rows.append({"queue": queue, "measure": measure, "operator": operator, "target": target,
-                     "as_of": now["as_of"], "value": now["value"], "rate_per_week": rate, "weeks": weeks})
-    return pd.DataFrame(rows)
+                     "as_of": now["as_of"], "value": now["value"], "rate_per_week": rate, "rate_basis": basis,
+                     "weeks": weeks, "due": due, "weeks_left": left, "on_track": _on_track(weeks, left)})
+    return pd.DataFrame(rows, columns=["queue", "measure", "operator", "target", "as_of", "value", "rate_per_week",
+                                       "rate_basis", "weeks", "due", "weeks_left", "on_track"])
+
+
+def _weeks_needed(status: str, gap: float, rate: float, operator: str) -> float:
+    """Whole weeks to close ``gap`` at ``rate`` a week (0 when met, NaN when not moving towards the target)."""
+    if status == "green":
+        return 0.0
+    towards = -rate if operator in ("<=", "<") else rate
+    return float(math.ceil(gap / towards)) if towards > 0 else float("nan")
+
+
+def _on_track(weeks: float, weeks_left: float):
+    """True/False when both are known, else missing."""
+    if math.isnan(weeks_left):
+        return pd.NA
+    return bool(not math.isnan(weeks) and weeks <= weeks_left)
 
 
 def completed_waits(waiting_list: pd.DataFrame, period_ends, period_days: int = 28) -> pd.DataFrame:
@@ -766,6 +913,10 @@ def write_synthetic(path: str | Path | None = None, data_dir: str | Path | None 
 
 # --- published versus computed ---------------------------------------------
 
+COMPARED_COLUMNS = ["queue", "measure", "role", "as_of", "as_of_printed", "as_of_basis", "days", "published",
+                    "computed", "computed_unrounded", "source", "lines", "printed"]
+
+
 def published_vs_computed(figures: pd.DataFrame, waiting_list: pd.DataFrame) -> pd.DataFrame:
     """Every comparable published as-of figure beside the same figure computed
     from the extract (percentages rounded half away from zero to the printed
@@ -787,10 +938,59 @@ def published_vs_computed(figures: pd.DataFrame, waiting_list: pd.DataFrame) -> 
                      "as_of_printed": rec.as_of_printed, "as_of_basis": rec.as_of_basis, "days": basis,
                      "published": rec.value, "computed": shown, "computed_unrounded": value,
                      "source": rec.source, "lines": rec.lines, "printed": rec.printed})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COMPARED_COLUMNS)
 
 
 # --- findings ---------------------------------------------------------------
+
+def projection_checks(figures: pd.DataFrame) -> list[dict]:
+    """Each plan target with a delivery date, projected from the pack's own
+    figures: the change per week from the earlier printed figure (baseline)
+    to the current one, and the weeks that rate needs to close the gap,
+    against the weeks from the current figure to the delivery date.  ``ok``
+    when met or on course; ``review`` when the rate does not get there in
+    time; ``missing`` when the pack prints no current figure or no earlier
+    one to take a rate from."""
+    rows = []
+    plan = figures[(figures["role"] == "target") & figures["due"].notna()]
+    for t in plan.itertuples(index=False):
+        members = QUEUE_GROUPS.get(t.queue, (t.queue,)) if t.measure != "waiting" else (t.queue,)
+        for queue in members:
+            mine = figures[(figures["pack"] == t.pack) & (figures["queue"] == queue) & (figures["measure"] == t.measure)
+                           & (figures["definition"] == t.definition) & figures["as_of"].notna()]
+            now = mine[mine["role"] == "current"]
+            then = mine[mine["role"] == "baseline"]
+            head = f"{queue} {t.measure} {t.operator} {t.value:g} by {t.due_printed}"
+            if not len(now):
+                rows.append(reconcile.finding(DOMAIN, "projection_vs_due", f"{head}: no current figure printed",
+                                              None, None, t.source, t.lines, kind="missing", unit="weeks"))
+                continue
+            cur = now.iloc[0]
+            left = float((t.due - cur["as_of"]).days // 7)
+            status, gap = _judge(cur["value"], t.operator, t.value)
+            if status == "green":
+                rows.append(reconcile.finding(DOMAIN, "projection_vs_due", f"{head}: met ({cur['value']:g} on "
+                                              f"{cur['as_of'].date()})", left, 0.0, cur["source"], cur["lines"],
+                                              kind="ok", unit="weeks"))
+                continue
+            if not len(then):
+                rows.append(reconcile.finding(
+                    DOMAIN, "projection_vs_due", f"{head}: {cur['value']:g} on {cur['as_of'].date()}, no earlier "
+                    "figure printed to project from", left, None, cur["source"], cur["lines"], kind="missing",
+                    unit="weeks", detail=f"{left:g} weeks from {cur['as_of'].date()} to {t.due.date()}"))
+                continue
+            base = then.iloc[0]
+            rate = (cur["value"] - base["value"]) / ((cur["as_of"] - base["as_of"]).days / 7)
+            weeks = _weeks_needed(status, gap, rate, t.operator)
+            on = _on_track(weeks, left)
+            rows.append(reconcile.finding(
+                DOMAIN, "projection_vs_due", f"{head}: from {base['value']:g} on {base['as_of'].date()} to "
+                f"{cur['value']:g} on {cur['as_of'].date()}, weeks needed at that rate (published) against weeks "
+                f"left to {t.due.date()}", left, weeks, cur["source"], cur["lines"],
+                kind="ok" if on else "review", unit="weeks",
+                detail=f"{rate:+.2f} a week; gap {gap:g}"))
+    return rows
+
 
 def _f(check, description, published, computed, rec, **kw):
     return reconcile.finding(DOMAIN, check, description, published, computed, rec.source, rec.lines, **kw)
@@ -835,14 +1035,15 @@ def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
                            f"at {lo['value']:g}; the maximum-wait target allows {hi['value']:g}", lo["value"], hi["value"],
                            hi, kind="review", unit="days",
                            detail=f"targets '{lo['printed']}' and '{hi['printed']}' on line {hi['lines']}"))
-    # progress printed in days against targets in working days
-    fin_targets = plan[(plan["role"] == "target") & (plan["days"] == "working")]
-    fin_now = plan[plan["queue"].str.startswith("financial_assessment") & (plan["unit"] == "days")]
-    if len(fin_targets) and len(fin_now):
-        t = fin_targets.iloc[0]
-        rows.append(_f("days_basis", "financial assessment waits printed in days, targets in working days: "
-                       f"{len(fin_now)} figures compared on different bases", None, None, t, kind="review", unit="",
-                       detail="the plan does not say whether the progress figures count working days"))
+    # progress printed in days against targets in working days: the reading of the days is ours
+    for queue, g in plan[plan["days_basis"] == "assumed"].groupby("queue"):
+        t = plan[(plan["role"] == "target") & plan["queue"].isin(_target_queues(queue)) & (plan["days"] != g["days"].iloc[0])]
+        if len(t):
+            rec = g.iloc[0]
+            rows.append(_f("days_basis", f"{queue}: {len(g)} waits printed in days, read as {rec['days']} days, "
+                           f"judged against targets in {t['days'].iloc[0]} days", None, None, rec, kind="review",
+                           unit="", detail="the plan does not say which days its progress figures count"))
+    rows.extend(projection_checks(fig))
     # the 2026 plan's "peak" against the 2024 dashboard's counts
     peak = plan[(plan["queue"] == "care_act_assessment") & (plan["measure"] == "waiting") & (plan["role"] == "baseline")]
     old = fig[(fig["definition"] == "awaiting_care_assessment_2024") & (fig["measure"] == "waiting")
@@ -867,62 +1068,260 @@ def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
     path = synthetic_path(data_dir)
     if path.exists():
         pvc = published_vs_computed(fig, load_waiting_list(path))
+        units = fig.set_index(["queue", "measure", "role", "as_of"])["unit"]
         for rec in pvc.itertuples(index=False):
+            kind, detail = reconcile.printed_kind(rec.published, rec.computed_unrounded,
+                                                  reconcile.decimals_of(rec.printed))
             rows.append(reconcile.finding(
-                DOMAIN, "extract_reproduces", f"{rec.queue} {rec.measure} {rec.role} {rec.as_of.date()}: "
-                "published against the synthetic extract", rec.published, rec.computed, rec.source, rec.lines,
-                tolerance=0.0, unit=rec.measure))
+                DOMAIN, "extract_reproduces", f"synthetic extract check: {rec.queue} {rec.measure} {rec.role} "
+                f"{rec.as_of.date()}, published against the labelled synthetic extract (not a real record)",
+                rec.published, rec.computed, rec.source, rec.lines, kind=kind, detail=detail,
+                unit=units[(rec.queue, rec.measure, rec.role, rec.as_of)], printed=rec.printed))
     return reconcile.frame(rows)
 
 
 # --- explorer logic ---------------------------------------------------------
 
-def explorer_view(waiting_list: pd.DataFrame, queue: str, start, end, thresholds: dict,
-                  internal: bool = False, longest: int = 10, step_days: int = 7) -> dict:
+WAIT_BANDS = ((7, "0-7"), (14, "8-14"), (28, "15-28"), (56, "29-56"), (91, "57-91"), (182, "92-182"),
+              (365, "183-365"), (None, "366+"))
+UNIT_LABEL = {"calendar": "days", "working": "working days"}
+
+
+class ExplorerData:
+    """A waiting list prepared once for the explorer: each queue's request and
+    end days as integers, and a cache of the trend per (queue, days, dates).
+
+    A control change that does not move the data (a threshold) costs no
+    snapshot; a new queue or date range costs one snapshot of one queue at
+    the chosen dates, never a pass over the whole extract.
+    """
+
+    def __init__(self, waiting_list: pd.DataFrame):
+        req = _day_ints(waiting_list["requested_date"])
+        end = _ends(waiting_list)
+        codes = _queue_codes(waiting_list["queue"])
+        ids = waiting_list["person_id"].to_numpy(dtype=object)
+        self.parts = {name: (req[codes == j], end[codes == j], ids[codes == j]) for j, name in enumerate(QUEUES)}
+        self.last_request = pd.Timestamp(np.datetime64(int(req.max()), "D")) if len(req) else None
+        self._trends: dict = {}
+
+    def trend(self, queue: str, dates: pd.DatetimeIndex, days: str) -> pd.DataFrame:
+        """The open-case snapshot of one queue at ``dates`` (cached)."""
+        key = (queue, days, tuple(dates.asi8))
+        if key not in self._trends:
+            req, end, _ = self.parts[queue]
+            q = dates.to_numpy("datetime64[D]").astype(np.int64)
+            cw, cw_lo = _working_lookup(req, q, days)
+            w, med, mx, over = _queue_snapshot(req, end, q, cw, cw_lo, 4_000_000)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pct = np.where(w > 0, 100.0 * over / np.maximum(w, 1), np.nan)
+            self._trends[key] = _finish(pd.DataFrame({"as_of": dates, "queue": queue, "waiting": w,
+                                                      "median_days": med, "max_days": mx, "over_28_pct": pct}))
+        return self._trends[key].copy()
+
+    def waits_on(self, queue: str, day: pd.Timestamp, days: str) -> pd.DataFrame:
+        """Who is waiting in one queue on ``day`` and for how long."""
+        req, end, ids = self.parts[queue]
+        d = np.datetime64(day.date(), "D")
+        on = (req <= d.astype(np.int64)) & (end > d.astype(np.int64))
+        first = req[on].astype("datetime64[D]")
+        if days == "working":
+            wait = working_days_between(first, np.full(len(first), d)) if len(first) else np.zeros(0, np.int64)
+        else:
+            wait = (d - first).astype(np.int64)
+        return pd.DataFrame({"person_id": ids[on], "wait_days": np.asarray(wait, np.int64),
+                             "requested_date": pd.to_datetime(first)})
+
+
+def explorer_targets(plan: pd.DataFrame, queue: str) -> dict:
+    """The plan's targets for one queue, as the explorer's starting thresholds:
+    ``median_days``, ``max_days`` (the loosest when there are two), ``waiting``
+    (a target on the queue itself, not on its group) and ``days``, the basis
+    the targets count in (calendar unless they say working days)."""
+    rows = plan[plan["queue"].isin(_target_queues(queue))]
+    out: dict = {}
+    for measure in ("median_days", "max_days"):
+        hit = rows[rows["measure"] == measure]
+        out[measure] = float(hit["value"].max()) if len(hit) else None
+    own = rows[(rows["measure"] == "waiting") & (rows["queue"] == queue)]
+    out["waiting"] = float(own["value"].max()) if len(own) else None
+    bases = set(rows[rows["measure"].isin(["median_days", "max_days"])]["days"].dropna())
+    out["days"] = bases.pop() if len(bases) == 1 else "calendar"
+    return out
+
+
+def explorer_view(waiting_list: pd.DataFrame | ExplorerData, queue: str, start, end, thresholds: dict,
+                  internal: bool = False, longest: int = 10, step_days: int = 7, days: str = "calendar") -> dict:
     """What the waiting-list explorer shows for one queue and date range.
 
-    ``thresholds``: target per metric (``median_days``, ``max_days``,
-    ``waiting``).  Returns the weekly trend (with a status per metric), the
-    distribution of waits on the last date, the longest waiters (pseudonymous
-    ids, only when ``internal``) and a one-line text summary.  Counts of 1-4
-    are suppressed in the summary unless internal.
+    ``waiting_list``: the extract, or an :class:`ExplorerData` prepared once
+    (fast on every control change).  ``thresholds``: target per metric
+    (``median_days``, ``max_days``, ``waiting``); ``days``: whether waits and
+    targets count calendar or working days.  Returns the weekly trend (with a
+    status per metric), ``long`` and ``lines`` for :func:`trend_chart`, the
+    distribution of waits on the last date, the longest waiters
+    (pseudonymous ids, only when ``internal``) and a one-line text summary.
+    Counts of 1-4 are suppressed unless internal.
     """
     from .disclosure import is_small
 
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
+    if days not in DAYS:
+        raise ValueError(f"days must be one of {', '.join(DAYS)}, not {days!r}")
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if end < start:
         raise ValueError("the end date is before the start date")
+    data = waiting_list if isinstance(waiting_list, ExplorerData) else ExplorerData(waiting_list)
     dates = pd.date_range(end=end, start=start, freq=f"{step_days}D")
     dates = dates.append(pd.DatetimeIndex([end])).unique() if len(dates) == 0 or dates[-1] != end else dates
-    trend = snapshot_metrics(waiting_list[waiting_list["queue"] == queue], list(dates))
-    trend = trend[trend["queue"] == queue].reset_index(drop=True)
+    trend = data.trend(queue, dates, days)
+    thresholds = {m: v for m, v in thresholds.items() if m in CHART_MEASURES and v is not None}
     for metric, target in thresholds.items():
-        if target is not None:
-            trend[f"{metric}_status"] = [rag(v if not pd.isna(v) else float("nan"), "<=", float(target), w)
-                                         for v, w in zip(trend[metric], trend["waiting"])]
-    last = trend.iloc[-1]
-    sub = waiting_list[waiting_list["queue"] == queue]
-    day = np.datetime64(end.date(), "D").astype(np.int64)
-    req = _day_ints(sub["requested_date"])
-    on = (req <= day) & (_ends(sub) > day)
-    waits = pd.DataFrame({"person_id": sub["person_id"].to_numpy()[on], "wait_days": day - req[on],
-                          "requested_date": pd.to_datetime(sub["requested_date"]).to_numpy()[on]})
-    bins = [0, 7, 14, 28, 56, 91, 182, 365, np.inf]
-    labels = ["0-7", "8-14", "15-28", "29-56", "57-91", "92-182", "183-365", "366+"]
-    cut = pd.cut(waits["wait_days"], bins=[-1] + bins[1:], labels=labels)
-    distribution = cut.value_counts().reindex(labels).fillna(0).astype("int64").rename_axis("wait_band").reset_index(name="people")
+        trend[f"{metric}_status"] = [rag(v if not pd.isna(v) else float("nan"), "<=", float(target), w)
+                                     for v, w in zip(trend[metric], trend["waiting"])]
+    waits = data.waits_on(queue, end, days)
+    uppers = [b for b, _ in WAIT_BANDS]
+    labels = [label for _, label in WAIT_BANDS]
+    band = np.searchsorted(np.array([b for b in uppers if b is not None]), waits["wait_days"].to_numpy(), side="left")
+    distribution = pd.DataFrame({"wait_band": labels, "people": np.bincount(band, minlength=len(labels)).astype("int64")})
+    distribution.insert(1, "days", days)
     if not internal:
         distribution["people"] = distribution["people"].astype("Int64").mask(distribution["people"].map(is_small), pd.NA)
     top = waits.sort_values(["wait_days", "person_id"], ascending=[False, True]).head(longest).reset_index(drop=True)
+    last = trend.iloc[-1]
     n = int(last["waiting"])
     shown = "[c]" if (is_small(n) and not internal) else f"{n:,}"
+    unit = UNIT_LABEL[days]
     summary = f"{queue}: {shown} waiting on {end.date()}"
     if n:
-        summary += f"; median {last['median_days']:g} days; maximum {int(last['max_days'])} days"
-    return {"trend": trend, "distribution": distribution, "longest": top if internal else None,
-            "summary": summary, "waiting": n}
+        summary += f"; median {last['median_days']:g} {unit}; maximum {int(last['max_days'])} {unit}"
+    long = trend_long(trend.assign(days=days))
+    lines = pd.DataFrame([{"queue": queue, "measure": m, "operator": "<=", "value": float(v), "days": days}
+                          for m, v in thresholds.items()],
+                         columns=["queue", "measure", "operator", "value", "days"])
+    return {"trend": trend, "long": long, "lines": lines, "distribution": distribution,
+            "longest": top if internal else None, "summary": summary, "waiting": n, "days": days}
+
+
+# --- trend charts: data and drawing ------------------------------------------------
+
+CHART_MEASURES = {"waiting": "people waiting", "median_days": "median", "max_days": "maximum"}
+
+
+def trend_long(trend: pd.DataFrame) -> pd.DataFrame:
+    """A snapshot trend (with a ``days`` column) as long rows: as_of, queue, days, measure, value."""
+    long = trend.melt(id_vars=["as_of", "queue", "days"], value_vars=list(CHART_MEASURES),
+                      var_name="measure", value_name="value")
+    long["value"] = long["value"].astype("float64")
+    return long[["as_of", "queue", "days", "measure", "value"]]
+
+
+def queue_days(plan: pd.DataFrame) -> dict[str, str]:
+    """Each queue's days basis: that of its median and maximum targets (a
+    group's bind its members), calendar when it has none."""
+    return {q: explorer_targets(plan, q)["days"] for q in QUEUES}
+
+
+def trend_by_basis(waiting_list: pd.DataFrame, dates, plan: pd.DataFrame) -> pd.DataFrame:
+    """Weekly snapshots of every queue in the days its targets count (long rows)."""
+    basis = queue_days(plan)
+    parts = []
+    for days in sorted(set(basis.values())):
+        m = snapshot_metrics(waiting_list, dates, days=days)
+        parts.append(m[m["queue"].map(basis) == days].assign(days=days))
+    trend = pd.concat(parts, ignore_index=True)
+    trend["order"] = trend["queue"].map(QUEUES.index)
+    trend = trend.sort_values(["order", "as_of"], kind="mergesort").drop(columns="order")
+    return trend_long(trend).reset_index(drop=True)
+
+
+def target_lines(plan: pd.DataFrame) -> pd.DataFrame:
+    """The targets to draw on each queue's trend: a group's median and
+    maximum targets bind each member queue (its count target binds the
+    group's total, which no queue's line shows)."""
+    rows = []
+    for t in plan.itertuples(index=False):
+        members = QUEUE_GROUPS.get(t.queue, (t.queue,)) if t.measure != "waiting" else (t.queue,)
+        for q in members:
+            if q in QUEUES:
+                rows.append({"queue": q, "measure": t.measure, "operator": t.operator, "value": float(t.value),
+                             "days": t.days if isinstance(t.days, str) else "calendar"})
+    return pd.DataFrame(rows, columns=["queue", "measure", "operator", "value", "days"])
+
+
+def _lines_text(lines: pd.DataFrame, queues) -> str:
+    parts = []
+    for q in queues:
+        mine = lines[lines["queue"] == q]
+        if not len(mine):
+            parts.append(f"{q}: no target")
+            continue
+        said = []
+        for measure, g in mine.groupby("measure", sort=False):
+            values = " and ".join(f"{t.operator} {t.value:g}" for t in g.sort_values("value").itertuples())
+            unit = "people" if measure == "waiting" else UNIT_LABEL[g["days"].iloc[0]]
+            said.append(f"{CHART_MEASURES.get(measure, measure)} {values} {unit}")
+        parts.append(f"{q}: " + ", ".join(said))
+    return "; ".join(parts)
+
+
+def trend_chart(long: pd.DataFrame, lines: pd.DataFrame, measures=("median_days", "max_days"),
+                counts: bool = False, ncols: int = 3):
+    """One panel per queue: the weekly median and maximum waits as lines and
+    each target as a dashed line in the same colour, the y axis in the days
+    the queue counts (calendar or working).  With ``counts`` a row of panels
+    above shows the people waiting against any count target.  Returns
+    ``(fig, summary)``, the summary built from the data."""
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    from . import figures
+
+    queues = [q for q in QUEUES if q in set(long["queue"])]
+    ncols = min(ncols, len(queues))
+    nrows = -(-len(queues) // ncols)
+    rows_per = 2 if counts else 1
+    fig, axes = figures.figure(width=4.0 * ncols + 1.5, height=(2.6 if counts else 3.0) * nrows * rows_per + 0.6,
+                               nrows=nrows * rows_per, ncols=ncols, sharex=True, squeeze=False)
+    colour = {m: figures.PALETTE[i] for i, m in enumerate(CHART_MEASURES)}
+    for i, q in enumerate(queues):
+        r, c = divmod(i, ncols)
+        mine = long[long["queue"] == q]
+        unit = UNIT_LABEL[mine["days"].iloc[0]]
+        panels = ([("waiting",)] if counts else []) + [tuple(measures)]
+        for k, shown in enumerate(panels):
+            ax = axes[r * rows_per + k][c]
+            for m in shown:
+                part = mine[mine["measure"] == m]
+                ax.plot(part["as_of"].to_numpy(), part["value"].to_numpy(), color=colour[m], label=CHART_MEASURES[m])
+                for t in lines[(lines["queue"] == q) & (lines["measure"] == m)].itertuples():
+                    ax.axhline(t.value, color=colour[m], linestyle="--", linewidth=1)
+            ax.set_ylabel("people waiting" if shown == ("waiting",) else f"wait ({unit})")
+            ax.set_ylim(bottom=0)
+            if k == 0:
+                ax.set_title(q.replace("_", " "))
+    for j in range(len(queues), nrows * ncols):
+        r, c = divmod(j, ncols)
+        for k in range(rows_per):
+            axes[r * rows_per + k][c].set_visible(False)
+    handles, labels = axes[rows_per - 1][0].get_legend_handles_labels()
+    handles.append(Line2D([], [], color="grey", linestyle="--", linewidth=1))
+    labels.append("target")
+    fig.legend(handles, labels, loc="upper right")
+    locator = mdates.AutoDateLocator(maxticks=6)
+    for ax in axes[-1]:
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # fixed margins in inches (tight_layout costs more than the drawing, and moves with the data)
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=0.75 / w, right=1 - 1.5 / w, bottom=0.5 / h, top=1 - 0.45 / h,
+                        wspace=0.35, hspace=0.45)
+    first, last = long["as_of"].min(), long["as_of"].max()
+    what = " and ".join(CHART_MEASURES[m] for m in measures)
+    summary = (f"weekly {what} open waits{' and people waiting' if counts else ''}, "
+               f"{first.date()} to {last.date()}; dashed lines, targets: {_lines_text(lines, queues)}")
+    return fig, summary
 
 
 # --- the notebook's tables -------------------------------------------------------
@@ -934,32 +1333,45 @@ def _suppress(frame: pd.DataFrame, columns: list[str], internal: bool) -> pd.Dat
 
 
 def pack_tables(waiting_list: pd.DataFrame, figures: pd.DataFrame, as_of, trend_start, meeting_date,
-                internal: bool = False, flow_weeks: int = 12, window_weeks: int = 8) -> dict[str, pd.DataFrame]:
+                internal: bool = False, flow_weeks: int = 12, window_weeks: int = 8) -> dict:
     """Every table of the ``waiting_times`` notebook for one meeting.
 
-    ``snapshot``: the open-case snapshot at ``as_of`` (calendar and working
-    days); ``judged``: each metric against its plan target; ``trend``: weekly
-    snapshots from ``trend_start`` to ``as_of``; ``trend_judged``: the judged
+    Targets are those in force at ``meeting_date`` (:func:`targets`): a pack
+    is never judged against a later plan.  ``snapshot``: the open-case
+    snapshot at ``as_of`` (calendar and working days); ``judged``: each
+    metric against its target; ``trend``: weekly snapshots from
+    ``trend_start`` to ``as_of``; ``trend_long`` and ``target_lines``: each
+    queue's weekly median and maximum in the days its targets count, and
+    those targets, for :func:`trend_chart`; ``trend_judged``: the judged
     trend; ``published``: this pack's figures as printed, with their
-    definitions; ``compared``: comparable published as-of figures up to
-    ``as_of`` beside those computed from the extract; ``flow``: added,
-    allocated, closed over the last ``flow_weeks`` weeks; ``weeks_to_target``;
-    ``completed``: the completed-wait median beside the open-case median.
-    Counts of 1-4 are suppressed unless ``internal``.
+    definitions; ``published_judged``: those figures against their own
+    targets; ``compared``: comparable published as-of figures of this pack
+    or earlier, up to ``as_of``, beside those computed from the extract;
+    ``flow``: added, allocated, closed over the last ``flow_weeks`` weeks;
+    ``weeks_to_target`` (counts at the net flow rate, medians and maxima at
+    their slope, against the delivery dates); ``completed``: the
+    completed-wait median beside the open-case median; ``notes``: one line
+    per section, built from the data.  Counts of 1-4 are suppressed unless
+    ``internal``.
     """
-    as_of, trend_start = pd.Timestamp(as_of), pd.Timestamp(trend_start)
-    plan = targets(figures)
+    as_of, trend_start, meeting = pd.Timestamp(as_of), pd.Timestamp(trend_start), pd.Timestamp(meeting_date)
+    plan = targets(figures, meeting)
     weeks = pd.date_range(end=as_of, periods=int((as_of - trend_start).days // 7) + 1, freq="7D")
     snap = pd.concat([snapshot_metrics(waiting_list, as_of, days=d).assign(days=d) for d in DAYS], ignore_index=True)
     judged = against_targets(waiting_list, as_of, plan)
     trend = snapshot_metrics(waiting_list, weeks)
     trend_judged = against_targets(waiting_list, weeks, plan)
-    pack = figures[figures["pack"] == pd.Timestamp(meeting_date)]
-    published = pack[["queue", "measure", "role", "as_of", "as_of_printed", "operator", "days", "definition",
-                      "comparable", "value", "unit", "printed", "source", "lines"]].reset_index(drop=True)
-    compared = published_vs_computed(figures, waiting_list)
-    compared = compared[compared["as_of"] <= as_of].reset_index(drop=True)
-    flow = weekly_flow(waiting_list, weeks[-flow_weeks:])
+    long = trend_by_basis(waiting_list, weeks, plan)
+    lines = target_lines(plan)
+    pack = figures[figures["pack"] == meeting]
+    published = pack[["queue", "measure", "role", "as_of", "as_of_printed", "operator", "days", "days_basis", "due",
+                      "definition", "comparable", "value", "unit", "printed", "source", "lines"]].reset_index(drop=True)
+    own = published_judged(figures, meeting)
+    compared = published_vs_computed(figures[figures["pack"] <= meeting], waiting_list)
+    if len(compared):
+        compared = compared[compared["as_of"] <= as_of].reset_index(drop=True)
+    flow_all = weekly_flow(waiting_list, weeks[-max(flow_weeks, window_weeks):])
+    flow = flow_all[flow_all["week_ending"].isin(weeks[-flow_weeks:])]
     flow_sum = flow.groupby("queue", sort=False)[["added", "allocated", "closed", "net"]].sum().reset_index()
     flow_sum = flow_sum.merge(snap[snap["days"] == "calendar"][["queue", "waiting"]], on="queue")
     if not internal:
@@ -968,13 +1380,71 @@ def pack_tables(waiting_list: pd.DataFrame, figures: pd.DataFrame, as_of, trend_
         flow_sum["net"] = flow_sum["net"].astype("Int64").mask(hidden, pd.NA)
         snap = _suppress(snap, ["waiting"], internal)
         trend = _suppress(trend, ["waiting"], internal)
-    to_target = weeks_to_target(trend_judged, window_weeks=window_weeks)
+    to_target = weeks_to_target(trend_judged, window_weeks=window_weeks, flow=flow_all)
     completed = completed_waits(waiting_list, weeks, period_days=7).merge(
         trend[["as_of", "queue", "median_days"]].rename(columns={"as_of": "period_end", "median_days": "open_median_days"}),
         on=["period_end", "queue"])
     if not internal:
         completed = _suppress(completed, ["ended"], internal)
         completed["completed_median_days"] = completed["completed_median_days"].mask(completed["ended"].isna())
-    return {"snapshot": snap, "judged": judged, "trend": trend, "trend_judged": trend_judged,
-            "published": published, "compared": compared, "flow": flow_sum, "weeks_to_target": to_target,
-            "completed": completed}
+    tables = {"snapshot": snap, "judged": judged, "trend": trend, "trend_long": long, "target_lines": lines,
+              "trend_judged": trend_judged, "published": published, "published_judged": own,
+              "compared": compared, "flow": flow_sum, "weeks_to_target": to_target, "completed": completed}
+    tables["notes"] = pack_notes(tables, figures, meeting, as_of)
+    tables["notes"]["flow"] = (f"Requests added, allocated and closed in the {min(flow_weeks, len(weeks))} weeks to "
+                               f"{as_of.date()}, with the people waiting on that date.")
+    return tables
+
+
+def pack_notes(tables: dict, figures: pd.DataFrame, meeting_date, as_of) -> dict[str, str]:
+    """One line per notebook section, from the data: which targets are in
+    force, what the pack's own figures count, what the extract can be
+    compared with, and the time-to-target verdicts."""
+    meeting, as_of = pd.Timestamp(meeting_date), pd.Timestamp(as_of)
+    day = meeting.date().isoformat()
+    plan = targets(figures, meeting)
+    later = figures[(figures["role"] == "target") & figures["comparable"] & (figures["pack"] > meeting)]
+    if len(plan):
+        packs = ", ".join(sorted({p.date().isoformat() for p in plan["pack"]}))
+        judged = tables["judged"]
+        counts = judged["status"].value_counts()
+        targets_note = (f"{len(plan)} targets in force at the {day} meeting on the extract's measures (printed in "
+                        f"the {packs} pack); on {as_of.date()}: "
+                        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("green", "amber", "red", "grey")) + ".")
+    else:
+        targets_note = f"No target in force at the {day} meeting applies to the extract's open-case measures"
+        if len(later):
+            targets_note += (f" (the {len(later)} plan targets were first printed in the "
+                             f"{later['pack'].min().date().isoformat()} pack, after this meeting)")
+        targets_note += "; the trend is shown without target lines."
+    own = tables["published_judged"]
+    shown = figures[figures["pack"] == meeting]
+    if len(own):
+        counts = own["status"].value_counts()
+        own_note = (f"{len(own)} of this pack's figures judged against the pack's own targets "
+                    f"(definitions: {', '.join(sorted(set(own['definition'])))}): "
+                    + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("green", "amber", "red")) + ".")
+    else:
+        own_note = ("This pack prints no figure with a target of its own (definitions: "
+                    f"{', '.join(sorted(set(shown['definition'])))}).")
+    compared = tables["compared"]
+    if len(compared):
+        same = int((compared["published"] == compared["computed"]).sum())
+        compared_note = (f"{len(compared)} comparable published figures up to {as_of.date()}; "
+                         f"{same} equal to the extract's.")
+    else:
+        other = sorted(set(shown[~shown["comparable"]]["definition"]))
+        compared_note = (f"No published figure up to {as_of.date()} counts what the extract's open-case snapshot "
+                         f"counts; this pack's figures count {', '.join(other) or 'nothing comparable'}.")
+    tt = tables["weeks_to_target"]
+    if len(tt):
+        known = tt[tt["on_track"].notna()]
+        behind = known[~known["on_track"].astype(bool)]
+        tt_note = (f"{len(tt)} targets: {int((tt['weeks'] == 0).sum())} met on {as_of.date()}; "
+                   f"{len(behind)} of {len(known)} with a delivery date not reached by it at the current rate"
+                   + (": " + ", ".join(f"{r.queue} {r.measure} {r.operator} {r.target:g}" for r in behind.itertuples())
+                      if len(behind) else "") + ".")
+    else:
+        tt_note = "No target in force: no time to target."
+    return {"targets": targets_note, "published_judged": own_note, "compared": compared_note,
+            "weeks_to_target": tt_note}

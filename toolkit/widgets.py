@@ -174,7 +174,6 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
 
     import ipywidgets as w
     import pandas as pd
-    import seaborn as sns
     from IPython.display import display
 
     from . import figures, waiting
@@ -182,11 +181,9 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
 
     path = waiting.extract_path(waiting_list_path) if waiting_list_path else waiting.synthetic_path(data_dir)
     extract = waiting.load_waiting_list(path)
+    prepared = waiting.ExplorerData(extract)
     plan = waiting.targets(waiting.load_figures(data_dir))
-
-    def plan_target(queue, measure, default):
-        rows = plan[(plan["measure"] == measure) & plan["queue"].isin([queue, *[g for g, m in waiting.QUEUE_GROUPS.items() if queue in m]])]
-        return float(rows["value"].max()) if len(rows) else default
+    basis = {"days": "calendar"}
 
     last = min(extract["requested_date"].max(), pd.Timestamp("2025-12-28"))
     queue = w.Dropdown(options=list(waiting.QUEUES), value="care_act_assessment", description="Queue")
@@ -199,32 +196,25 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
     trend_out, dist_out, longest_out = w.Output(), w.Output(), w.Output()
 
     def set_targets(*_):
-        median_t.value = plan_target(queue.value, "median_days", 14)
-        max_t.value = plan_target(queue.value, "max_days", 56)
+        chosen = waiting.explorer_targets(plan, queue.value)
+        basis["days"] = chosen["days"]      # the targets' days: waits are counted the same way
+        median_t.value = chosen["median_days"] if chosen["median_days"] is not None else 14
+        max_t.value = chosen["max_days"] if chosen["max_days"] is not None else 56
 
     def refresh(*_):
         thresholds = {"median_days": median_t.value, "max_days": max_t.value,
                       "waiting": count_t.value or None}
         try:
-            view = waiting.explorer_view(extract, queue.value, start.value, end.value, thresholds, internal=internal)
+            view = waiting.explorer_view(prepared, queue.value, start.value, end.value, thresholds,
+                                         internal=internal, days=basis["days"])
         except ValueError as exc:
             summary.value = html.escape(str(exc))
             return
         summary.value = f'<span class="waiting-summary">{html.escape(view["summary"])}</span>'
-        trend = view["trend"]
         trend_out.clear_output(wait=True)
         with trend_out:
-            fig, axes = figures.figure(height=6.0, nrows=2, sharex=True)
-            sns.lineplot(data=trend, x="as_of", y="waiting", ax=axes[0], errorbar=None)
-            if count_t.value:
-                axes[0].axhline(count_t.value, color="grey", linestyle="--", linewidth=1)
-            axes[0].set(ylabel="people waiting")
-            sns.lineplot(data=trend, x="as_of", y="median_days", ax=axes[1], errorbar=None, label="median")
-            sns.lineplot(data=trend, x="as_of", y="max_days", ax=axes[1], errorbar=None, label="maximum")
-            for value in (median_t.value, max_t.value):
-                axes[1].axhline(value, color="grey", linestyle="--", linewidth=1)
-            axes[1].set(ylabel="wait (days)", xlabel="week ending")
-            figures.show(fig, "waiting_explorer_trend", None, summary=view["summary"])
+            fig, text = waiting.trend_chart(view["long"], view["lines"], counts=True, ncols=1)
+            figures.show(fig, "waiting_explorer_trend", None, summary=text)
         dist_out.clear_output(wait=True)
         with dist_out:
             display(display_frame(view["distribution"]))
