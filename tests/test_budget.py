@@ -67,6 +67,39 @@ def test_appendix_totals_match_items_and_summary(found):
     assert set(checks["kind"]) == {"ok"}
 
 
+def test_stated_gross_and_income_2021_are_wrong(found):
+    # 001 L496-498: gross £241.647m, income £98.564m; Appendix A L1412-1416 totals differ by millions,
+    # and the stated gross less income is the original prior-year budget (L477), not the stated net.
+    f = one(found, "stated_gross_vs_appendix_a", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (241.647, 252.869751, "mismatch", "496")
+    assert f["difference"] == pytest.approx(11.222751)
+    f = one(found, "stated_income_vs_appendix_a", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (-98.564, -101.437935, "mismatch", "497")
+    f = one(found, "stated_gross_less_income", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (151.432, 143.083, "mismatch", "496-498")
+    assert "original 143,083k (line 477)" in f["detail"]
+    f = one(found, "stated_net_vs_summary", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"]) == (151.432, 151.432, "ok")
+
+
+@pytest.mark.parametrize("edition, gross, income", [
+    ("2019/20-2022/23", (234.7, 234.679334), (-97.0, -96.966179)),
+    ("2024/25-2027/28", (368.119, 368.119074), (-142.234, -142.233919)),
+    ("2026/27-2029/30", (412.1, 412.062743), (-156.6, -156.550139)),
+])
+def test_stated_gross_and_income_agree_elsewhere(found, edition, gross, income):
+    for check, (published, computed) in (("stated_gross_vs_appendix_a", gross), ("stated_income_vs_appendix_a", income)):
+        f = one(found, check, edition)
+        assert (f["published"], f["computed"], f["kind"]) == (published, computed, "rounding")
+    assert one(found, "stated_gross_less_income", edition)["kind"] == "ok"
+
+
+def test_stated_gross_2018_has_no_appendix_a(found):
+    assert found[found["check"].str.startswith("stated_gross_vs") & found["description"].str.startswith("2018")].empty
+    f = one(found, "stated_gross_less_income", "2018/19-2021/22")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (132.8, 132.8, "ok", "190-193")
+
+
 def test_stated_four_year_growth_2019_is_wrong(found):
     f = one(found, "stated_growth_total", "2019/20-2022/23: growth stated for 2019/20 to 2022/23")
     assert (f["published"], f["computed"], f["kind"]) == (12.4, 12.14, "mismatch")
@@ -92,14 +125,33 @@ def test_starting_budget_2024_agrees(found):
 
 
 @pytest.mark.parametrize("ref, published, computed, lines", [
-    ("G10 (last amount, 2029/30)", 1300.0, 1370.0, "374"),
     ("AC5 (first amount, 2026/27)", -100.0, -25.0, "431"),
-    ("AC15 (last amount, 2027/28)", -200.0, -260.0, "476"),
     ("AC22 (first amount, 2028/29)", -100.0, -40.0, "506"),
 ])
 def test_report_text_amounts_disagree_with_appendix_2026(found, ref, published, computed, lines):
     f = one(found, "prose_vs_appendix", f"2026/27-2029/30 {ref}")
     assert (f["published"], f["computed"], f["lines"], f["kind"]) == (published, computed, lines, "mismatch")
+
+
+@pytest.mark.parametrize("ref, published, computed, lines, rounded", [
+    ("G10 (last amount, 2029/30)", 1300.0, 1370.0, "374", "1.4"),
+    ("AC15 (last amount, 2027/28)", -200.0, -260.0, "476", "-0.3"),
+    ("G13 (first amount, 2026/27)", -700.0, -750.0, "388", "-0.8"),
+    ("AC18 (first amount, 2026/27)", -800.0, -850.0, "488", "-0.9"),
+])
+def test_truncated_report_text_amounts_are_told_apart(found, ref, published, computed, lines, rounded):
+    f = one(found, "prose_vs_appendix", f"2026/27-2029/30 {ref}")
+    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (published, computed, lines, "rounding")
+    assert f"truncated, not rounded: half away from zero gives {rounded}" in f["detail"]
+
+
+def test_nine_2026_headings_truncate_a_half(found):
+    prose = found[(found["check"] == "prose_vs_appendix") & found["description"].str.startswith("2026/27-2029/30")
+                  & found["description"].str.contains("first amount")]
+    truncated = prose[prose["detail"].str.contains("truncated")]
+    assert sorted(truncated["description"].str.split().str[1]) == [
+        "AC13", "AC15", "AC17", "AC18", "AC2", "AC20", "AC7", "AC8", "G13"]
+    assert set(truncated["computed"].abs() % 100) == {50.0}
 
 
 def test_rounded_report_text_amount_is_rounding_not_mismatch(found):
@@ -303,7 +355,8 @@ def test_capital_and_bcf(data, found):
     assert cap.loc["Disabled Facilities Grant (DFG)", "gross_cost"] == 22072.0
     assert set(found[found["check"].str.startswith("capital_")]["kind"]) == {"ok"}
     f = one(found, "stated_capital_total", "2024/25-2027/28")
-    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (22.1, 22.162, "569", "mismatch")
+    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (22.1, 22.162, "569", "rounding")
+    assert "truncated, not rounded: half away from zero gives 22.2" in f["detail"]
     bcf = budget.bcf_table(data["bcf"], "2019/20-2022/23").set_index("line")
     assert bcf.loc["Total BCF Plan", "2019/20"] == 58.5
     assert bcf.loc["IBCF - Autumn 2015 review", "2017/18"] == 0.0  # printed "Nil"

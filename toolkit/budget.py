@@ -128,9 +128,10 @@ def load_prose_items(data_dir=None) -> pd.DataFrame:
 
 
 def load_stated_totals(data_dir=None) -> pd.DataFrame:
-    """Growth and savings totals as the report text states them (£m): the
-    first year's, and the four years' together."""
-    cols = [_EDITION, Column("kind", choices=("growth", "savings", "capital")),
+    """Totals as the report text states them (£m): growth and savings for the
+    first year and the four years together; the capital programme; and the
+    first year's gross budget, income (a negative figure) and net budget."""
+    cols = [_EDITION, Column("kind", choices=("growth", "savings", "capital", "gross", "income", "net")),
             Column("span", choices=("first_year", "four_years"))]
     return _published("budget_stated_totals", cols, ["edition", "kind", "span"], data_dir, ("gbp_millions",))
 
@@ -557,11 +558,19 @@ def check_item_totals(items: pd.DataFrame, totals: pd.DataFrame, summary: pd.Dat
     return rows
 
 
-def _prose_in_thousands(r) -> tuple[float, float]:
-    """A report-text amount in £000 and the tolerance its printing implies."""
+def _prose_in_thousands(r) -> float:
+    """A report-text amount in £000."""
+    return r.value * 1000.0 if r.unit == "gbp_millions" else r.value / 1000.0
+
+
+def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
+    """A report-text amount against its appendix figure (£000), by the one rule
+    for printed figures: an amount printed to £0.1m is the appendix figure
+    rounded (or truncated, which the detail says); an amount printed in whole
+    pounds is finer than the appendix, so the appendix is the rounded side."""
     if r.unit == "gbp_millions":
-        return r.value * 1000.0, 50.0  # rounded to £0.1m: within £0.05m
-    return r.value / 1000.0, 0.0
+        return reconcile.printed_kind(r.value, appendix_thousands / 1000.0, _printed_decimals(r.printed, r.value))
+    return reconcile.printed_kind(appendix_thousands, _prose_in_thousands(r), 0)
 
 
 def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
@@ -576,16 +585,17 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
             continue
         appendix = "B" if r.ref.startswith("G") else "C"
         row = items[(items["edition"] == r.edition) & (items["appendix"] == appendix) & (items["ref"] == r.ref)]
-        value, tol = _prose_in_thousands(r)
+        value = _prose_in_thousands(r)
         if row.empty:
             rows.append(_f("prose_vs_appendix", f"{r.edition} {r.ref}: report text item is in Appendix {appendix}",
                            value, float("nan"), r.source, r.lines, unit="gbp_thousands"))
             continue
         series = row.set_index("year")["value"]
         computed = float(series.get(r.year, float("nan")))
+        kind, how = _prose_kind(r, computed)
         rows.append(_f("prose_vs_appendix", f"{r.edition} {r.ref} ({r.point} amount, {r.year}): report text = Appendix {appendix}",
-                       value, computed, r.source, r.lines, tolerance=tol, unit="gbp_thousands", printed=r.printed,
-                       detail=f"Appendix {appendix} line {row['lines'].iloc[0]}"))
+                       value, computed, r.source, r.lines, kind=kind, unit="gbp_thousands", printed=r.printed,
+                       detail="; ".join(x for x in (f"Appendix {appendix} line {row['lines'].iloc[0]}", how) if x)))
         if r.point == "first" and r.profile == "ongoing":
             later = series[series.index >= r.year]
             moved = later[(later - later.iloc[0]).abs() > 1e-9]
@@ -609,7 +619,7 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
         year = edition_years(edition)[0]
         for prefix, line in (("G", "growth"), ("AC", "savings")):
             first = frame[(frame["point"] == "first") & frame["ref"].str.startswith(prefix) & (frame["year"] == year)]
-            total = sum(_prose_in_thousands(r)[0] for r in first.itertuples())
+            total = sum(_prose_in_thousands(r) for r in first.itertuples())
             s = _row(summary, edition=edition, year=year, line=line)
             published_ = s["value"]
             kind = reconcile.classify(published_, total)
@@ -621,29 +631,99 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
     return rows
 
 
-def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame) -> list[dict]:
-    """The report text's growth and savings totals (£m) against the summary:
-    the first year's in-year figure, and the four in-year figures summed; its
-    capital programme total against Appendix D.  A figure printed to £0.1m is
-    honest within £0.05m (half a unit)."""
+def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame,
+                        revenue: pd.DataFrame | None = None) -> list[dict]:
+    """The totals the report text states (£m), each classed by the one rule
+    for printed figures (:func:`toolkit.reconcile.printed_kind`):
+
+    * growth and savings: the first year's against the summary's in-year
+      figure, the four years' against the four in-year figures summed;
+    * capital: against the Appendix D total;
+    * the first year's gross budget and its income (grants, health transfers,
+      service user contributions) against Appendix A's department totals, the
+      net budget against the summary; and stated gross less stated income
+      against the stated net (a sum of two rounded figures: within one unit).
+    """
     rows = []
+    dept = _department_totals(revenue)
     for r in stated.itertuples():
+        years = edition_years(r.edition)
         if r.kind == "capital":
             total = capital[(capital["edition"] == r.edition) & (capital["level"] == "total") & (capital["measure"] == "total")]
             if len(total):  # the 2018 pack has no Appendix D to compare with
-                rows.append(_f("stated_capital_total", f"{r.edition}: capital programme total stated = Appendix D total",
-                               r.value, total["value"].iloc[0] / 1000.0, r.source, r.lines, unit="gbp_millions",
-                               printed=r.printed, tolerance=0.5 * reconcile.precision_of(r.printed)))
-            continue
-        years = edition_years(r.edition)
-        lines = summary[(summary["edition"] == r.edition) & (summary["line"] == r.kind)].set_index("year")["value"]
-        computed = lines[years[0]] if r.span == "first_year" else lines.reindex(years).sum()
-        what = f"{years[0]}" if r.span == "first_year" else f"{years[0]} to {years[-1]} in total"
-        rows.append(_f(f"stated_{r.kind}_total", f"{r.edition}: {r.kind} stated for {what} = summary table",
-                       r.value, round(computed / 1000.0, 6), r.source, r.lines, unit="gbp_millions", printed=r.printed,
-                       tolerance=0.5 * reconcile.precision_of(r.printed),
-                       detail=f"summary in-year £000: " + ", ".join(f"{y} {lines.get(y, float('nan')):,.0f}" for y in years)))
+                rows.append(_printed_f("stated_capital_total", f"{r.edition}: capital programme total stated = Appendix D total",
+                                       r, total["value"].iloc[0] / 1000.0, unit="gbp_millions",
+                                       detail=f"Appendix D line {total['lines'].iloc[0]}: £{total['value'].iloc[0]:,.0f}k"))
+        elif r.kind in ("gross", "income"):
+            column = "gross" if r.kind == "gross" else "external_income"
+            if r.edition in dept.index:  # the 2018 pack has no Appendix A
+                d = dept.loc[r.edition]
+                rows.append(_printed_f(f"stated_{r.kind}_vs_appendix_a",
+                                       f"{r.edition}: {r.kind} stated for {years[0]} = Appendix A total {column.replace('_', ' ')}",
+                                       r, d[column] / 1e6, unit="gbp_millions",
+                                       detail=f"Appendix A line {d['lines']}: £{d[column]:,.0f}"))
+        elif r.kind == "net":
+            net = _row(summary, edition=r.edition, year=years[0], line="net")
+            rows.append(_printed_f("stated_net_vs_summary", f"{r.edition}: net budget stated for {years[0]} = summary table",
+                                   r, net["value"] / 1000.0, unit="gbp_millions",
+                                   detail=f"summary line {net['lines']}: £{net['value']:,.0f}k"))
+            parts = stated[(stated["edition"] == r.edition) & stated["kind"].isin(["gross", "income"])].set_index("kind")
+            if len(parts) == 2:
+                computed = round(parts.at["gross", "value"] + parts.at["income", "value"], 6)
+                rows.append(_f("stated_gross_less_income", f"{r.edition}: gross less income stated for {years[0]} = net stated",
+                               r.value, computed, r.source, _span(parts["lines"].tolist() + [r.lines]),
+                               unit="gbp_millions", tolerance=reconcile.precision_of(r.printed),
+                               detail=_equals_bridge_line(summary, r.edition, years[0], computed, r.printed)))
+        else:
+            lines = summary[(summary["edition"] == r.edition) & (summary["line"] == r.kind)].set_index("year")["value"]
+            computed = lines[years[0]] if r.span == "first_year" else lines.reindex(years).sum()
+            what = f"{years[0]}" if r.span == "first_year" else f"{years[0]} to {years[-1]} in total"
+            rows.append(_printed_f(f"stated_{r.kind}_total", f"{r.edition}: {r.kind} stated for {what} = summary table",
+                                   r, round(computed / 1000.0, 6), unit="gbp_millions",
+                                   detail="summary in-year £000: " + ", ".join(f"{y} {lines.get(y, float('nan')):,.0f}" for y in years)))
     return rows
+
+
+def _department_totals(revenue: pd.DataFrame | None) -> pd.DataFrame:
+    """Appendix A's department total row of each edition (£), with its lines."""
+    if revenue is None or revenue.empty:
+        return pd.DataFrame(columns=[*REVENUE_COLUMNS, "lines"])
+    dept = revenue[revenue["level"] == "department_total"]
+    wide = dept.pivot_table(index="edition", columns="column", values="value", aggfunc="first")
+    return wide.join(dept.groupby("edition")["lines"].first())
+
+
+def _span(lines: list[str]) -> str:
+    """The line range covering several citations: ["496", "497", "498"] -> "496-498"."""
+    numbers = [int(n) for item in lines for n in re.split(r"[-;]", str(item)) if n]
+    return str(min(numbers)) if min(numbers) == max(numbers) else f"{min(numbers)}-{max(numbers)}"
+
+
+def _equals_bridge_line(summary: pd.DataFrame, edition: str, year: str, value_millions: float, printed: str) -> str:
+    """Which of the year's summary lines a £m figure equals at its printed
+    precision, as a note ("" if none): an error's likely origin."""
+    decimals = reconcile.decimals_of(printed)
+    frame = summary[(summary["edition"] == edition) & (summary["year"] == year)]
+    hits = [f"{line} {v:,.0f}k (line {where})" for line, v, where in zip(frame["line"], frame["value"], frame["lines"])
+            if reconcile.round_half_away(v / 1000.0, decimals) == reconcile.round_half_away(value_millions, decimals)]
+    return ("equals the summary's " + ", ".join(hits)) if hits else ""
+
+
+def _printed_decimals(printed: str | None, value: float) -> int:
+    """Decimal places a figure is printed to; "£151,4m" (a comma for the point)
+    counts by its parsed value."""
+    text = repr(float(value)).rstrip("0").rstrip(".")
+    return max(reconcile.decimals_of(printed), len(text.split(".")[1]) if "." in text else 0)
+
+
+def _printed_f(check, description, r, exact, unit, detail="", published=None) -> dict:
+    """A finding for a printed figure (row ``r``: value, printed, source, lines)
+    against the exact value it stands for, classed by reconcile.printed_kind."""
+    published = r.value if published is None else published
+    decimals = _printed_decimals(r.printed, published)
+    kind, how = reconcile.printed_kind(published, exact, decimals)
+    return _f(check, description, published, exact, r.source, r.lines, unit=unit, printed=r.printed, kind=kind,
+              detail="; ".join(x for x in (detail, how) if x))
 
 
 def check_capital(capital: pd.DataFrame) -> list[dict]:
@@ -762,7 +842,7 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += check_divisions(d["divisions"], d["summary"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
-    rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"])
+    rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])
     rows += check_revenue(d["revenue"], d["summary"])
