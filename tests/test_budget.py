@@ -219,19 +219,41 @@ def test_demand_items_tracked_in_every_edition(data):
     assert drift.loc["2027/28", "2026/27-2029/30"] == 8980.0
 
 
-def test_every_savings_item_in_two_editions_has_a_key(data):
+def test_tracked_items_are_the_reviewed_mapping(data):
+    # the reviewed list is the mapping: every key it links across editions is tracked, with exactly its refs
     history = budget.item_history(data["items"], data["prose"], data["item_keys"])
-    tracked = budget.tracked_items(history)
-    savings = set(tracked[tracked["appendix"] == "C"]["item_key"])
-    assert {"fairer_charging_income", "communities_wellbeing_revised_service", "digital_assistive_technology",
-            "establishment_review_tom", "mental_health_pathway_placements", "bcf_income_annual_uplift",
-            "transforming_commissioning_extra_care"} <= savings
+    tracked = budget.tracked_items(history).set_index("item_key")
+    keys = data["item_keys"].assign(label=lambda k: k["edition"].str[:4] + " " + k["ref"])
+    expected = keys.groupby("item_key")["label"].apply(lambda s: ", ".join(sorted(s)))
+    assert tracked["refs"].to_dict() == expected.to_dict()
+    assert len(tracked) == 23 and (tracked["appendix"] == "C").sum() == 16
+    assert tracked.loc["bcf_income_annual_uplift", "refs"] == "2021 AC3, 2024 AC5, 2026 AC3"
     # descriptions repeated across editions all share a key
     items = data["items"].drop_duplicates(["edition", "appendix", "ref"])
     items = items.assign(item_key=budget.item_keys_for(items, data["item_keys"]))
     for desc, group in items.groupby(items["description"].str.lower()):
         if group["edition"].nunique() > 1:
             assert group["item_key"].nunique() == 1, desc
+
+
+def test_no_carried_over_item_looks_like_a_dropped_one(data):
+    assert budget.link_candidates(data["items"], data["item_keys"]).empty
+
+
+def test_a_missed_link_is_a_review_finding(copy):
+    path = copy / "mappings" / "budget_item_keys.csv"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("bcf_income_annual_uplift,2021/22")]
+    path.write_text("\n".join(lines) + "\n")
+    found = budget.findings(copy)
+    f = one(found, "item_key_candidate", "2024/25-2027/28 AC5")
+    assert "2021/22-2024/25 AC3" in f["description"] and f["kind"] == "review"
+    assert (f["source"], f["lines"]) == ("003_6b8cfb4131de48e1.txt", "738")
+
+
+def test_carried_over_items_without_a_predecessor_2019(found):
+    f = found[found["check"] == "item_carried_over_unmatched"]
+    assert sorted(f["description"].str.split(":").str[0]) == ["2019/20-2022/23 AC10", "2019/20-2022/23 G11"]
+    assert set(f["kind"]) == {"review"}
 
 
 def test_compare_editions(data):

@@ -261,6 +261,64 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
     return out.sort_values(["item_key", "edition", "year"]).reset_index(drop=True)
 
 
+#: Words that say nothing about which item a description names.
+_LINK_STOPWORDS = frozenset("and the for from with new review implementation increased additional".split())
+
+
+def _description_words(text: str) -> set[str]:
+    text = text.lower().replace("bcf", "better care fund")
+    return {w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2 and w not in _LINK_STOPWORDS}
+
+
+def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 0.3) -> pd.DataFrame:
+    """Possible missed links in the item-key mapping: an item marked as carried
+    over (* or **) whose key appears in no earlier edition, against an earlier
+    item of the same appendix whose key appears in no later edition, when their
+    descriptions share at least ``threshold`` of their words (Jaccard).  An
+    empty frame means every carried-over item is either linked or has no
+    look-alike among the dropped ones."""
+    frame = items.drop_duplicates(["edition", "appendix", "ref"])
+    frame = frame.assign(item_key=item_keys_for(frame, keys), order=frame["edition"].map(list(EDITIONS).index))
+    first = frame.groupby("item_key")["order"].min()
+    last = frame.groupby("item_key")["order"].max()
+    later = frame[(frame["stars"] != "") & (frame["item_key"].map(first) == frame["order"])]
+    rows = []
+    for b in later.itertuples():
+        earlier = frame[(frame["appendix"] == b.appendix) & (frame["order"] < b.order)
+                        & (frame["item_key"].map(last) < b.order)]
+        words_b = _description_words(b.description)
+        for a in earlier.itertuples():
+            words_a = _description_words(a.description)
+            score = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
+            if score >= threshold:
+                rows.append({"edition": b.edition, "ref": b.ref, "stars": b.stars, "description": b.description,
+                             "source": b.source, "lines": b.lines, "earlier_edition": a.edition, "earlier_ref": a.ref,
+                             "earlier_description": a.description, "score": round(score, 3)})
+    return pd.DataFrame(rows, columns=["edition", "ref", "stars", "description", "source", "lines", "earlier_edition",
+                                       "earlier_ref", "earlier_description", "score"])
+
+
+def unmatched_carried_over(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Items marked as carried over (* or **) from the MTFS of the year before,
+    where that MTFS is in the packs (2019 after 2018), but whose key it does
+    not hold: the mark and the mapping disagree, or the earlier report did not
+    head the item."""
+    history = item_history(items, prose, keys)
+    names = list(EDITIONS)
+    rows = []
+    for edition in names[1:]:
+        before = names[names.index(edition) - 1]
+        if int(edition[:4]) - int(before[:4]) != 1:
+            continue
+        had = set(history[history["edition"] == before]["item_key"])
+        its = items[(items["edition"] == edition) & (items["stars"] != "")].drop_duplicates(["appendix", "ref"])
+        its = its.assign(item_key=item_keys_for(its, keys))
+        rows += [{"edition": edition, "previous": before, "appendix": r.appendix, "ref": r.ref, "stars": r.stars,
+                  "description": r.description, "source": r.source, "lines": r.lines}
+                 for r in its.itertuples() if r.item_key not in had]
+    return pd.DataFrame(rows, columns=["edition", "previous", "appendix", "ref", "stars", "description", "source", "lines"])
+
+
 def tracked_items(history: pd.DataFrame, min_editions: int = 2) -> pd.DataFrame:
     """Items present in at least ``min_editions`` editions, one row per item."""
     g = history.groupby("item_key")
@@ -834,6 +892,21 @@ def check_item_keys(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame
     return rows
 
 
+def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> list[dict]:
+    """Judgement checks on the item-key mapping: each possible missed link
+    (:func:`link_candidates`) and each carried-over item with no predecessor
+    in the previous year's MTFS (:func:`unmatched_carried_over`)."""
+    rows = [_f("item_key_candidate", f"{r.edition} {r.ref}: carried over ({r.stars}) but not linked; looks like "
+               f"{r.earlier_edition} {r.earlier_ref}", None, None, r.source, r.lines, kind="review",
+               detail=f"'{r.description}' vs '{r.earlier_description}' (word overlap {r.score:.2f})")
+            for r in link_candidates(items, keys).itertuples()]
+    rows += [_f("item_carried_over_unmatched", f"{r.edition} {r.ref}: marked {r.stars} (in the previous MTFS) but no "
+                f"{r.previous} item carries its key", None, None, r.source, r.lines, kind="review",
+                detail=f"'{r.description}'; the {r.previous} report heads no such item")
+             for r in unmatched_carried_over(items, prose, keys).itertuples()]
+    return rows
+
+
 def findings(data_dir=None) -> pd.DataFrame:
     """Every budget check, as finding rows (including ``ok`` rows)."""
     d = load_all(data_dir)
@@ -847,6 +920,7 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += check_bcf(d["bcf"])
     rows += check_revenue(d["revenue"], d["summary"])
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
+    rows += check_item_links(d["items"], d["prose"], d["item_keys"])
     return reconcile.frame(rows)
 
 
