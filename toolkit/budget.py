@@ -544,10 +544,57 @@ def check_bridge(summary: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+def _division_name(name: str) -> str:
+    """A division or Appendix A name reduced for matching: "Better Care Fund/NHS
+    Contribution" and "Better Care Fund (Balance)" -> "better care fund";
+    "&" and "and", dashes alike."""
+    text = name.lower().replace("&", " and ").replace("–", "-").replace("/nhs", " ")
+    text = re.sub(r"\(balance\)|contribution", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Each printed division of an edition beside the Appendix A row it rounds
+    (£): a group total, a section total or a line of the same name, in that
+    order of preference.  Divisions with no such row (or an edition with no
+    Appendix A) get NaN."""
+    split = division_split(divisions, edition)
+    if edition not in set(revenue["edition"]):
+        return split.assign(appendix_a_net=float("nan"), appendix_a_lines="", appendix_a_line="")
+    table = revenue_table(revenue, edition)
+    lines_of = revenue[revenue["edition"] == edition].drop_duplicates(["group", "section", "line"]) \
+        .set_index(["group", "section", "line"])["lines"]
+    rank = {"department_total": 0, "group_total": 1, "section_total": 2, "line": 3}
+    found = {}
+    for t in table.sort_values("level", key=lambda c: c.map(rank), kind="mergesort").itertuples():
+        name = t.line if t.level in ("line", "department_total") else t.section
+        if t.level == "department_total":
+            name = "Department Total"
+        found.setdefault(_division_name(name), (t.net, lines_of[(t.group, t.section, t.line)], t.line))
+    rows = [(d, *found.get(_division_name(d), (float("nan"), "", ""))) for d in split["division"]]
+    exact = pd.DataFrame(rows, columns=["division", "appendix_a_net", "appendix_a_lines", "appendix_a_line"])
+    return split.merge(exact, on="division", how="left")
+
+
+def _plug_note(others: float, printed: float, exact: float, target: float, what: str) -> str:
+    """A note when a printed figure that disagrees with its exact value is the
+    one that makes its column reach ``target`` (printed at one decimal): it
+    looks adjusted to make the total come out."""
+    rounded = reconcile.round_half_away(exact, 1)
+    if round(others + printed, 1) == round(target, 1) and round(others + rounded, 1) != round(target, 1):
+        return (f"; {what} only with this figure (with {rounded:.1f} they would come to {others + rounded:.1f}): "
+                "it looks adjusted to make the total come out")
+    return ""
+
+
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame | None = None) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
-    matches the summary net, and each percentage is the division's share of
-    the net budget (the summary's £000, rounded half away to 0.1)."""
+    matches the summary net; each £m figure is its Appendix A row rounded;
+    each percentage is the division's share of the net budget, exact from
+    Appendix A where the pack has it (else from the printed £m and the
+    summary's £000), classed by reconcile.printed_kind."""
+    revenue = revenue if revenue is not None else pd.DataFrame(columns=["edition", "group", "section", "line", "status",
+                                                                         "level", "column", "value", "lines"])
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -556,6 +603,7 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame) -> list[dict
         parts = money[money["division"] != "Department Total"]
         year = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=year, line="net")
+        exact = division_exact(revenue, divisions, edition).set_index("division")
         if not total.empty:
             t = total.iloc[0]
             n = len(parts)
@@ -563,18 +611,51 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame) -> list[dict
                            t["value"], round(parts["value"].sum(), 6), t["source"], t["lines"],
                            tolerance=0.05 * n, unit="gbp_millions",
                            detail=f"sum of {n} figures each rounded to £0.1m"))
-            rows.append(_f("divisions_total_vs_net", f"{edition}: department total (£m) = summary net budget {year}",
-                           t["value"], net["value"] / 1000.0, t["source"], t["lines"], tolerance=0.05,
-                           unit="gbp_millions", printed=t["printed"]))
-        for r in pct.itertuples():
-            if r.division == "Department Total":
+            rows.append(_printed_f("divisions_total_vs_net", f"{edition}: department total (£m) = summary net budget {year}",
+                                   t, net["value"] / 1000.0, unit="gbp_millions",
+                                   detail=f"summary line {net['lines']}: £{net['value']:,.0f}k"))
+        for m in parts.itertuples():
+            a = exact.loc[m.division]
+            if math.isnan(a["appendix_a_net"]):
                 continue
-            m = _row(parts, division=r.division)
-            computed = reconcile.round_half_away(float(m["value"] / (net["value"] / 1000.0) * 100), 1)
-            rows.append(_f("divisions_percent", f"{edition}: {r.division} % = £m / net budget",
-                           r.value, computed, r.source, r.lines, unit="percent", printed=r.printed,
-                           detail=f"£{abs(m['value']):.1f}m of £{net['value'] / 1000:.3f}m"))
+            f = _printed_f("divisions_vs_appendix_a", f"{edition}: {m.division} (£m) = Appendix A {a['appendix_a_line']}",
+                           m, a["appendix_a_net"] / 1e6, unit="gbp_millions",
+                           detail=f"Appendix A line {a['appendix_a_lines']}: £{a['appendix_a_net']:,.0f}")
+            if f["kind"] == "mismatch" and not total.empty:
+                f["detail"] += _plug_note(parts["value"].sum() - m.value, m.value, f["computed"], total.iloc[0]["value"],
+                                          "the divisions add up to the printed total")
+            rows.append(f)
+        if not total.empty:
+            rows.append(_printed_f("divisions_vs_appendix_a", f"{edition}: Department Total (£m) = Appendix A department total",
+                                   total.iloc[0], exact.loc["Department Total", "appendix_a_net"] / 1e6, unit="gbp_millions")
+                        if not math.isnan(exact.loc["Department Total", "appendix_a_net"]) else None)
+        rows = [r for r in rows if r is not None]
+        dept = exact.loc["Department Total", "appendix_a_net"] if "Department Total" in exact.index else float("nan")
         shares = pct[pct["division"] != "Department Total"]
+        printed_base = total.iloc[0]["value"] if not total.empty else net["value"] / 1000.0
+        for r in shares.itertuples():
+            a = exact.loc[r.division]
+            m = _row(parts, division=r.division)
+            decimals = _printed_decimals(r.printed, r.value)
+            of_printed = reconcile.round_half_away(float(m["value"] / printed_base * 100), decimals)
+            from_printed = f"£{m['value']:.1f}m of £{printed_base:.1f}m gives {of_printed:.{decimals}f}"
+            if not math.isnan(a["appendix_a_net"]) and not math.isnan(dept):
+                computed = round(a["appendix_a_net"] / dept * 100, 4)
+                kind, how = reconcile.printed_kind(r.value, computed, decimals)
+                basis = f"£{a['appendix_a_net']:,.0f} of £{dept:,.0f} (Appendix A line {a['appendix_a_lines']})"
+                if kind == "mismatch" and abs(of_printed - r.value) < 1e-9:
+                    kind, how = "rounding", (f"the share of the printed £m figures, not of Appendix A ({from_printed}); "
+                                             f"the exact share {computed:.3f} rounds to "
+                                             f"{reconcile.round_half_away(computed, decimals):.{decimals}f}")
+            else:
+                computed = of_printed
+                kind = reconcile.classify(r.value, computed, reconcile.precision_of(r.printed))
+                how, basis = "", f"{from_printed} (no Appendix A in the pack)"
+            if kind == "mismatch":
+                how += _plug_note(shares["value"].sum() - r.value, r.value, computed, 100.0, "the shares add up to 100")
+            rows.append(_f("divisions_percent", f"{edition}: {r.division} % = its share of the net budget",
+                           r.value, computed, r.source, r.lines, unit="percent", printed=r.printed, kind=kind,
+                           detail="; ".join(x for x in (basis, how.lstrip("; ")) if x)))
         if not shares.empty:
             lines = f"{shares['lines'].iloc[0].split('-')[0]}-{shares['lines'].iloc[-1].split('-')[-1]}"
             printed_total = _row(pct, division="Department Total")
@@ -777,10 +858,12 @@ def _printed_decimals(printed: str | None, value: float) -> int:
 def _printed_f(check, description, r, exact, unit, detail="", published=None) -> dict:
     """A finding for a printed figure (row ``r``: value, printed, source, lines)
     against the exact value it stands for, classed by reconcile.printed_kind."""
-    published = r.value if published is None else published
-    decimals = _printed_decimals(r.printed, published)
+    get = r.get if isinstance(r, pd.Series) else lambda name: getattr(r, name)
+    published = get("value") if published is None else published
+    printed = get("printed") or None
+    decimals = _printed_decimals(printed, published)
     kind, how = reconcile.printed_kind(published, exact, decimals)
-    return _f(check, description, published, exact, r.source, r.lines, unit=unit, printed=r.printed, kind=kind,
+    return _f(check, description, published, exact, get("source"), get("lines"), unit=unit, printed=printed, kind=kind,
               detail="; ".join(x for x in (detail, how) if x))
 
 
@@ -869,11 +952,11 @@ def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
         first = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=first, line="net")
         sub = _row(summary, edition=edition, year=first, line="subtotal")
-        rows.append(_f("revenue_vs_summary_net", f"{edition}: summary net budget {first} (£000) = Appendix A total net",
-                       net["value"], d.net / 1000.0, net["source"], net["lines"], tolerance=0.5, unit="gbp_thousands"))
-        rows.append(_f("revenue_vs_summary_start", f"{edition}: summary sub total (original + transfers) = Appendix A previous-year total",
-                       sub["value"], d.previous_net / 1000.0, sub["source"], sub["lines"], tolerance=0.5,
-                       unit="gbp_thousands", detail=f"Appendix A lines {where}"))
+        rows.append(_printed_f("revenue_vs_summary_net", f"{edition}: summary net budget {first} (£000) = Appendix A total net",
+                               net, d.net / 1000.0, unit="gbp_thousands", detail=f"Appendix A line {where}"))
+        rows.append(_printed_f("revenue_vs_summary_start",
+                               f"{edition}: summary sub total (original + transfers) = Appendix A previous-year total",
+                               sub, d.previous_net / 1000.0, unit="gbp_thousands", detail=f"Appendix A line {where}"))
     return rows
 
 
@@ -912,7 +995,7 @@ def findings(data_dir=None) -> pd.DataFrame:
     d = load_all(data_dir)
     rows = []
     rows += check_bridge(d["summary"])
-    rows += check_divisions(d["divisions"], d["summary"])
+    rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
     rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
