@@ -281,7 +281,23 @@ def test_compare_editions(data):
     assert diff.loc["digital_assistive_technology", "status"] == "amended"
     assert diff.loc["2026/27-2029/30:B:G15", "status"] == "new"
     assert diff.loc["2024/25-2027/28:B:G16", "status"] == "dropped"
-    assert diff.loc["older_people_demand", ["ref", "previous_ref"]].tolist() == ["G7", "G6"]
+    older = diff.loc["older_people_demand"]
+    assert older[["ref", "previous_ref", "year"]].tolist() == ["G7", "G6", "2026/27"]
+    # both in-year for 2026/27: 2026 G7 5,130 against 2024 G6 28,425 - 22,640 (cumulative from 2024/25)
+    assert older[["in_year", "previous_in_year", "change_in_year"]].tolist() == [5130.0, 5785.0, -655.0]
+    assert {"in_year", "previous_in_year", "change_in_year", "status_from"} <= set(diff.columns)
+    assert not {"first_year", "previous_same_year"} & set(diff.columns)
+
+
+def test_compare_2019_with_the_2018_report_text(data):
+    diff = budget.compare_editions(data["items"], data["item_keys"], "2019/20-2022/23", "2018/19-2021/22",
+                                   data["prose"]).set_index("item_key")
+    assert diff.loc["older_people_demand", ["status", "status_from", "ref", "previous_ref"]].tolist() == [
+        "amended", "status mark", "G6", "G6"]
+    assert diff.loc["staff_absence", ["status", "status_from"]].tolist() == ["unchanged", "status mark"]
+    assert diff.loc["2019/20-2022/23:B:G12", "status"] == "new"
+    assert sorted(diff[diff["status"] == "dropped"]["previous_ref"]) == ["AC10", "AC12", "AC14", "AC6", "AC8", "G10", "G11", "G13"]
+    assert diff["status"].value_counts().to_dict() == {"amended": 9, "dropped": 8, "unchanged": 6, "new": 4}
 
 
 def test_by_type_and_movers(data):

@@ -246,7 +246,7 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
     in-year).  The 2018 edition contributes its report-text amounts only."""
     frame = items.assign(item_key=item_keys_for(items, keys)).sort_values(["edition", "appendix", "ref", "year"])
     frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].transform(in_year)
-    out = frame[["item_key", "edition", "appendix", "ref", "type", "description", "year", "value", "in_year", "source", "lines"]]
+    out = frame[["item_key", "edition", "appendix", "ref", "stars", "type", "description", "year", "value", "in_year", "source", "lines"]]
     out = out.rename(columns={"value": "cumulative"}).assign(origin="appendix")
     old = prose[~prose["edition"].isin(items["edition"])].copy()
     if not old.empty:
@@ -404,35 +404,53 @@ def findings_summary(found: pd.DataFrame) -> pd.DataFrame:
     return out.astype(int).reset_index().rename_axis(columns=None)
 
 
-def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str) -> pd.DataFrame:
-    """Items of ``edition`` against ``previous``: new, amended, unchanged or
-    dropped, comparing the figures of the years both editions plan (in-year)."""
-    frame = items.assign(item_key=item_keys_for(items, keys))
-    frame = frame.sort_values(["edition", "appendix", "ref", "year"])
-    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].transform(in_year)
-    cur = frame[frame["edition"] == edition]
-    old = frame[frame["edition"] == previous]
+def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str,
+                     prose: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Items of ``edition`` against ``previous``, matched on the item key:
+    new, dropped, amended or unchanged.
+
+    Both sides are compared **in-year** (each edition's cumulative figures are
+    from its own base year, so they are converted first): an item is amended
+    when its in-year figures differ in a year both editions plan.  Where the
+    previous edition is known only from its report text (2018: ``prose``),
+    its in-year figures for the later years are unknown, so the status comes
+    from the edition's own status mark (* unchanged, ** amended) and
+    ``status_from`` says so.  ``in_year`` and ``previous_in_year`` are the two
+    editions' in-year figures for ``year``, the edition's first year (£000)."""
+    empty = items.iloc[0:0][["edition", "ref"]].assign(point="", profile="", year="", value=0.0, unit="", stars="",
+                                                        type="", source="", lines="")
+    history = item_history(items, empty if prose is None else prose, keys)
+    cur = history[history["edition"] == edition]
+    old = history[history["edition"] == previous]
+    year = edition_years(edition)[0]
+    from_text = not old.empty and set(old["origin"]) == {"report text"}
     rows = []
     for key in sorted(set(cur["item_key"]) | set(old["item_key"])):
         c, o = cur[cur["item_key"] == key], old[old["item_key"] == key]
         this = c if not c.empty else o
         common = sorted(set(c["year"]) & set(o["year"]))
+        status_from = "item key" if c.empty or o.empty else "figures"
         if c.empty:
             status = "dropped"
         elif o.empty:
             status = "new"
+        elif from_text:
+            status, status_from = {"**": "amended", "*": "unchanged"}.get(c["stars"].iloc[0], "new"), "status mark"
         else:
             cy = c.set_index("year")["in_year"].reindex(common)
             oy = o.set_index("year")["in_year"].reindex(common)
-            status = "unchanged" if (cy - oy).abs().max() < 1e-9 or not common else "amended"
+            status = "unchanged" if not common or (cy - oy).abs().max() < 1e-9 else "amended"
+        now = c.set_index("year")["in_year"].get(year, float("nan")) if not c.empty else float("nan")
+        before = o.set_index("year")["in_year"].get(year, float("nan")) if not o.empty else float("nan")
         rows.append({
-            "item_key": key, "appendix": this["appendix"].iloc[0], "status": status,
+            "item_key": key, "appendix": this["appendix"].iloc[0], "status": status, "status_from": status_from,
             "ref": "" if c.empty else c["ref"].iloc[0], "previous_ref": "" if o.empty else o["ref"].iloc[0],
             "stars": "" if c.empty else c["stars"].iloc[0], "description": this["description"].iloc[0],
-            "first_year": float(c["value"].iloc[0]) if not c.empty else float("nan"),
-            "previous_same_year": float(o.set_index("year")["value"].get(edition_years(edition)[0], float("nan"))) if not o.empty else float("nan"),
+            "year": year, "in_year": float(now), "previous_in_year": float(before),
+            "change_in_year": float(now - before) if not (math.isnan(now) or math.isnan(before)) else float("nan"),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["item_key", "appendix", "status", "status_from", "ref", "previous_ref", "stars",
+                                       "description", "year", "in_year", "previous_in_year", "change_in_year"])
 
 
 def by_type(items: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
