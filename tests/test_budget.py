@@ -276,6 +276,20 @@ def test_carried_over_items_without_a_predecessor_2019(found):
     assert set(f["kind"]) == {"review"}
 
 
+def test_drift_table_covers_every_tracked_item(data):
+    history = budget.item_history(data["items"], data["prose"], data["item_keys"])
+    assert budget.tracked_keys(history, "B")[:4] == ["older_people_demand", "learning_disabilities_demand",
+                                                     "mental_health_demand", "physical_disabilities_demand"]
+    table = budget.drift_table(history)
+    assert table["item_key"].nunique() == 23
+    row = table[(table["item_key"] == "older_people_demand") & (table["year"] == "2026/27")].iloc[0]
+    assert (row["MTFS 2024"], row["MTFS 2026"], row["range"]) == (5785.0, 5130.0, 655.0)
+    row = table[(table["item_key"] == "bcf_income_annual_uplift") & (table["year"] == "2024/25")].iloc[0]
+    assert (row["MTFS 2021"], row["MTFS 2024"], row["editions"]) == (0.0, -1000.0, 2)
+    assert budget.drift_summary(table) == ("23 items tracked across editions; widest move: older_people_demand 2024/25, "
+                                           "planned between £2,240k (MTFS 2021) and £17,080k (MTFS 2024) in-year")
+
+
 def test_compare_editions(data):
     diff = budget.compare_editions(data["items"], data["item_keys"], "2026/27-2029/30", "2024/25-2027/28").set_index("item_key")
     assert diff.loc["digital_assistive_technology", "status"] == "amended"

@@ -348,6 +348,55 @@ def largest_items(history: pd.DataFrame, edition: str, n: int = 4, appendix: str
     return frame.sort_values(["tracked", "size", "item_key"], ascending=[False, False, True])["item_key"].head(n).tolist()
 
 
+def tracked_keys(history: pd.DataFrame, appendix: str | None = None, min_editions: int = 2) -> list[str]:
+    """The keys of items tracked in at least ``min_editions`` editions, those in
+    the most editions first, then by their largest in-year figure (absolute)."""
+    frame = history if appendix is None else history[history["appendix"] == appendix]
+    g = frame.groupby("item_key")
+    order = pd.DataFrame({"editions": g["edition"].nunique(), "size": g["in_year"].apply(lambda s: s.abs().max())})
+    order = order[order["editions"] >= min_editions].reset_index()
+    return order.sort_values(["editions", "size", "item_key"], ascending=[False, False, True])["item_key"].tolist()
+
+
+def drift_table(history: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """Forecast drift of tracked items: one row per item and year planned for,
+    a column per edition ("MTFS 2018" ...) with the **in-year** figure that
+    edition planned for that year (£000; blank where the edition does not
+    plan the year), and the range between the highest and lowest plan."""
+    keys = tracked_keys(history) if keys is None else keys
+    frame = history[history["item_key"].isin(keys)].dropna(subset=["in_year"])
+    frame = frame.assign(label=frame["edition"].map(edition_label))
+    wide = frame.pivot_table(index=["item_key", "year"], columns="label", values="in_year", aggfunc="first")
+    labels = [edition_label(e) for e in EDITIONS if edition_label(e) in wide.columns]
+    wide = wide[labels]
+    wide["editions"] = wide.notna().sum(axis=1)
+    wide["range"] = wide[labels].max(axis=1) - wide[labels].min(axis=1)
+    order = {k: i for i, k in enumerate(keys)}
+    wide = wide.reset_index().rename_axis(columns=None)
+    return wide.sort_values(["item_key", "year"], key=lambda c: c.map(order) if c.name == "item_key" else c) \
+        .reset_index(drop=True)
+
+
+def drift_summary(table: pd.DataFrame) -> str:
+    """One line on a drift table: how many items, and the widest move of one
+    year's plan between editions."""
+    if table.empty:
+        return "no item is tracked in two or more editions"
+    moved = table[table["editions"] > 1]
+    text = f"{table['item_key'].nunique()} items tracked across editions"
+    if moved.empty:
+        return text + "; no year is planned by more than one edition"
+    top = moved.loc[moved["range"].idxmax()]
+    plans = top.drop(["item_key", "year", "editions", "range"]).dropna().astype(float)
+    return (text + f"; widest move: {top['item_key']} {top['year']}, planned between {_thousands(plans.min())} "
+            f"({plans.idxmin()}) and {_thousands(plans.max())} ({plans.idxmax()}) in-year")
+
+
+def _thousands(value: float) -> str:
+    """£000 as text with the sign before the pound sign: -2000 -> "-£2,000k"."""
+    return f"{'-' if value < 0 else ''}£{abs(value):,.0f}k"
+
+
 def previous_edition(edition: str) -> str | None:
     """The edition before ``edition`` in the packs, or None for the first."""
     names = list(EDITIONS)
