@@ -1,10 +1,11 @@
 """MTFS budgets: loaders, the bridge, reconciliation findings, item tracking."""
+import re
 import shutil
 
 import pandas as pd
 import pytest
 
-from toolkit import budget, reconcile
+from toolkit import budget, reconcile, sources
 from toolkit.errors import LoaderError
 from toolkit.sources import ROOT
 
@@ -448,3 +449,71 @@ def test_other_funding(data):
     prisons = t.loc["Social Care in Prisons Grant"]
     assert prisons.tolist() == [118.0, 102.0, 102.0, 100.0, 264.0]
     assert t.loc["Continuing Health Care (other service users)", "2024/25-2027/28"] == 19400.0
+
+
+# --- column order on the papers' lines ------------------------------------------
+
+PAPERS = sources.seeds_dir()
+_FIGURE = re.compile(r"\(?-?\d{1,3}(?:,\d{3})+\)?|\(?-?\d+(?:\.\d+)?\)?")
+
+
+def _figures(text):
+    """The numbers standing on a text, in order: "(4,755)" and "-4,755" are -4755."""
+    out = []
+    for token in _FIGURE.findall(text.replace("\u2013", "-")):
+        negative = token.startswith("(") or token.startswith("-")
+        number = float(token.strip("()").lstrip("-").replace(",", ""))
+        out.append(-number if negative else number)
+    return out
+
+
+def _in_order(values, figures):
+    """Whether ``values`` stand among ``figures``, signs and all, in that order (others may sit between)."""
+    it = iter(figures)
+    return all(any(abs(f - v) < 1e-9 for f in it) for v in values)
+
+
+def _order_problems(frame, row_cols, col, order):
+    """Rows of a table whose values are not on their cited lines in the printed column order."""
+    cache, problems = {}, []
+    frame = frame.assign(_pos=frame[col].map({c: i for i, c in enumerate(order)})).sort_values("_pos", kind="mergesort")
+    for key, row in frame.groupby(row_cols, sort=False):
+        source, lines = row["source"].iloc[0], row["lines"].iloc[0]
+        if row["lines"].nunique() != 1:
+            continue  # a row whose cells are cited apart cannot be read in order
+        figures = _figures(sources.cited_text(PAPERS, source, lines, cache))
+        if not _in_order(row["value"].tolist(), figures):
+            problems.append(f"{key}: {row['value'].tolist()} not in order on {source} L{lines}")
+    return problems
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_appendix_a_rows_stand_in_column_order(data):
+    rev = data["revenue"]
+    assert _order_problems(rev, ["edition", "group", "section", "line"], "column", budget.REVENUE_COLUMNS) == []
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_appendix_b_c_rows_and_summary_lines_stand_in_year_order(data):
+    items = data["items"]
+    years = sorted(items["year"].unique())
+    assert _order_problems(items, ["edition", "appendix", "ref"], "year", years) == []
+    summary = data["summary"]
+    assert _order_problems(summary, ["edition", "line"], "year", sorted(summary["year"].unique())) == []
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_appendix_d_rows_stand_in_column_order(data):
+    capital = data["capital"].assign(col=lambda d: d["year"].where(d["measure"] == "year", d["measure"]))
+    order = ["gross_cost", *sorted(capital["year"][capital["year"] != ""].unique()), "total"]
+    assert _order_problems(capital, ["edition", "scheme"], "col", order) == []
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_a_swap_between_columns_is_caught(data):
+    rev = data["revenue"]
+    row = rev[(rev["edition"] == "2026/27-2029/30") & (rev["line"] == "Direct Services Managers")].copy()
+    assert _order_problems(row, ["edition", "line"], "column", budget.REVENUE_COLUMNS) == []
+    a, b = row.index[row["column"] == "employees"][0], row.index[row["column"] == "running_expenses"][0]
+    row.loc[[a, b], "value"] = row.loc[[b, a], "value"].to_numpy()
+    assert len(_order_problems(row, ["edition", "line"], "column", budget.REVENUE_COLUMNS)) == 1
