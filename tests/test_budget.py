@@ -393,6 +393,15 @@ def test_duplicate_item_key(copy):
         "budget_item_keys.csv: row 8" in str(err.value)
 
 
+def test_unknown_ref_in_item_keys(copy):
+    path = copy / "mappings" / "budget_item_keys.csv"
+    _edit(path, "staff_absence,2019/20-2022/23,C,AC4,", "staff_absence,2019/20-2022/23,C,AC40,")
+    with pytest.raises(LoaderError) as err:
+        budget.load_item_keys(copy)
+    msg = str(err.value)
+    assert "budget_item_keys.csv: row" in msg and "column 'ref'" in msg and "2019/20-2022/23 C AC40" in msg
+
+
 # --- explorer ---------------------------------------------------------------
 
 def test_explorer_view(data, found):
@@ -435,6 +444,15 @@ def test_capital_and_bcf(data, found):
     assert bcf.loc["IBCF - Autumn 2015 review", "2017/18"] == 0.0  # printed "Nil"
     f = one(found, "bcf_total", "2021/22-2024/25")
     assert (f["published"], f["computed"], f["kind"]) == (62.9, 63.0, "rounding")
+
+
+def test_waterfall(data):
+    steps = budget.waterfall(data["summary"], "2026/27-2029/30")
+    assert steps.iloc[-1][["step", "end"]].tolist() == ["net 2029/30", 266803.0]
+    assert steps.iloc[-2]["end"] == 266803.0  # the running total reaches the printed net
+    assert budget.waterfall_summary(steps) == (
+        "original 2026/27 £237,010k to net 2029/30 £266,803k (transfers £13,323k, growth £29,710k, "
+        "savings -£13,240k); the axis does not start at zero")
 
 
 def test_net_budget_drift(data):

@@ -187,6 +187,15 @@ def load_item_keys(data_dir=None) -> pd.DataFrame:
                                          found=f"{frame.at[r, 'item_key']} | {frame.at[r, 'edition']}", row=int(r))
                                  for r in frame.index[dup]])
     frame["note"] = frame["note"].fillna("")
+    items, prose = load_items(data_dir), load_prose_items(data_dir)
+    known = set(zip(items["edition"], items["appendix"], items["ref"]))
+    known |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(prose["edition"], prose["ref"])}
+    unknown = [r for r in frame.index if (frame.at[r, "edition"], frame.at[r, "appendix"], frame.at[r, "ref"]) not in known]
+    if unknown:
+        raise LoaderError(path, [Problem(column="ref", expected="a reference of that edition's Appendix B/C "
+                                         "(or its report text, for 2018)",
+                                         found=f"{frame.at[r, 'edition']} {frame.at[r, 'appendix']} {frame.at[r, 'ref']}",
+                                         row=int(r)) for r in unknown])
     return frame
 
 
@@ -423,6 +432,15 @@ def waterfall(summary: pd.DataFrame, edition: str) -> pd.DataFrame:
     rows.append({"step": "net " + years[-1], "kind": "total", "value": b.loc[years[-1], "net"], "start": 0.0,
                  "end": b.loc[years[-1], "net"]})
     return pd.DataFrame(rows)
+
+
+def waterfall_summary(steps: pd.DataFrame) -> str:
+    """One line on a waterfall: where it starts and ends, and the steps' totals."""
+    first, last = steps.iloc[0], steps.iloc[-1]
+    sums = steps[steps["kind"] != "total"].groupby("kind", sort=False)["value"].sum()
+    parts = ", ".join(f"{kind} {_thousands(v)}" for kind, v in sums.items())
+    return (f"{first['step']} {_thousands(first['value'])} to {last['step']} {_thousands(last['value'])} ({parts}); "
+            "the axis does not start at zero")
 
 
 def division_split(divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
