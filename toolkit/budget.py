@@ -556,7 +556,9 @@ def by_section(items: pd.DataFrame, edition: str) -> pd.DataFrame:
 def capital_table(capital: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Appendix D of one edition as printed (£000)."""
     frame = capital[capital["edition"] == edition]
-    order = frame.drop_duplicates("scheme")[["scheme", "level", "completion"]]
+    order = frame.drop_duplicates("scheme")[["scheme", "level"]]
+    completion = frame[frame["completion"] != ""].groupby("scheme")["completion"].first()
+    order = order.assign(completion=order["scheme"].map(completion).fillna(""))
     frame = frame.assign(col=frame["year"].where(frame["measure"] == "year", frame["measure"]))
     wide = frame.pivot_table(index="scheme", columns="col", values="value", aggfunc="first").reset_index()
     cols = [c for c in ["gross_cost", *edition_years(edition), "total"] if c in wide]
