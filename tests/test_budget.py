@@ -418,6 +418,16 @@ def test_explorer_view(data, found):
     assert view["total"] == "MTFS 2018: net budget 2018/19 £132,831k"
 
 
+def test_explorer_division_history(data, found):
+    view = budget.explorer_view(data, found, "2026/27-2029/30", "Direct Services")
+    history = view["drift"].set_index("edition")
+    assert len(history) == 5
+    assert history.loc["2026/27-2029/30", ["net_gbp_millions", "appendix_a_net_gbp", "appendix_a_lines"]].tolist() == [
+        6.2, 6145768.0, "708"]
+    assert history.loc["2018/19-2021/22", "net_gbp_millions"] == 16.0
+    assert "divisions_vs_appendix_a" in set(view["findings"]["check"])  # the £6.2m mismatch touches it
+
+
 def test_explorer_widget_builds():
     from toolkit import widgets
 

@@ -674,6 +674,24 @@ def _plug_note(others: float, printed: float, exact: float, target: float, what:
     return ""
 
 
+def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: str) -> pd.DataFrame:
+    """One division across every edition that prints it (matched on its
+    name, "&" and "and" alike): the first year's net budget as printed (£m,
+    %) and the Appendix A row it rounds (£), where the pack has one."""
+    rows = []
+    for edition in EDITIONS:
+        exact = division_exact(revenue, divisions, edition)
+        hit = exact[exact["division"].map(_division_name) == _division_name(division)]
+        if hit.empty:
+            continue
+        h = hit.iloc[0]
+        rows.append({"edition": edition, "year": edition_years(edition)[0], "division": h["division"],
+                     "net_gbp_millions": h["net_gbp_millions"], "percent": h["percent"],
+                     "appendix_a_net_gbp": h["appendix_a_net"], "appendix_a_lines": h["appendix_a_lines"]})
+    return pd.DataFrame(rows, columns=["edition", "year", "division", "net_gbp_millions", "percent",
+                                       "appendix_a_net_gbp", "appendix_a_lines"])
+
+
 def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame | None = None) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
     matches the summary net; each £m figure is its Appendix A row rounded;
@@ -1120,8 +1138,9 @@ def explorer_choices(data: dict, edition: str) -> dict[str, list[str]]:
 def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str | None = None,
                   item_key: str | None = None) -> dict:
     """Everything the explorer shows for a choice: the net budget total as
-    text, the division's lines, the item's history across editions, and the
-    findings that touch the choice."""
+    text, the division's lines, the item's history across editions (or, with
+    no item, the division's across editions), and the findings that touch the
+    choice."""
     view = {"total": net_budget_text(data["summary"], edition)}
     rev = data["revenue"]
     if division and edition in set(rev["edition"]):
@@ -1136,7 +1155,7 @@ def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str |
         view["drift"] = forecast_drift(history, item_key, "in_year").reset_index()
     else:
         view["history"] = history.iloc[0:0]
-        view["drift"] = pd.DataFrame()
+        view["drift"] = division_history(rev, data["divisions"], division) if division else pd.DataFrame()
     touched = edition_findings(found, edition)
     if item_key:
         refs = view["history"][["edition", "ref"]].drop_duplicates()
@@ -1147,6 +1166,7 @@ def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str |
         touched = found[mask & found["source"].isin(sources) & (found["kind"] != "ok")]
         touched = touched[["check", "description", "lines", "published", "computed", "difference", "kind", "detail"]]
     elif division:
-        touched = touched[touched["description"].str.contains(division, regex=False)]
+        names = {division, *view["drift"].get("division", [])}
+        touched = touched[touched["description"].apply(lambda d: any(n in d for n in names))]
     view["findings"] = touched.reset_index(drop=True)
     return view
