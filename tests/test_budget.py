@@ -347,12 +347,17 @@ def test_missing_column(copy):
     assert "budget_summary.csv" in str(err.value) and "column 'line'" in str(err.value)
 
 
-def test_non_numeric_value(copy):
-    path = copy / "published" / "budget_summary.csv"
-    _edit(path, "2018/19,original,135053,", "2018/19,original,135k,")
+def _error_after_edit(copy, relative, old, new, loader):
+    """The LoaderError message after replacing ``old`` by ``new`` in a copied file."""
+    _edit(copy / relative, old, new)
     with pytest.raises(LoaderError) as err:
-        budget.load_summary(copy)
-    msg = str(err.value)
+        loader(copy)
+    return str(err.value)
+
+
+def test_non_numeric_value(copy):
+    msg = _error_after_edit(copy, "published/budget_summary.csv", "2018/19,original,135053,", "2018/19,original,135k,",
+                            budget.load_summary)
     assert "budget_summary.csv: row 2, column 'value'" in msg and "'135k'" in msg
 
 
@@ -367,11 +372,9 @@ def test_unknown_unit(copy):
 
 
 def test_unit_not_allowed_for_table(copy):
-    path = copy / "published" / "budget_summary.csv"
-    _edit(path, "2018/19,original,135053,gbp_thousands", "2018/19,original,135053,gbp")
-    with pytest.raises(LoaderError) as err:
-        budget.load_summary(copy)
-    assert "budget_summary.csv: row 2, column 'unit'" in str(err.value)
+    msg = _error_after_edit(copy, "published/budget_summary.csv", "2018/19,original,135053,gbp_thousands",
+                            "2018/19,original,135053,gbp", budget.load_summary)
+    assert "budget_summary.csv: row 2, column 'unit'" in msg
 
 
 def test_duplicate_line(copy):
@@ -394,11 +397,8 @@ def test_duplicate_item_key(copy):
 
 
 def test_unknown_ref_in_item_keys(copy):
-    path = copy / "mappings" / "budget_item_keys.csv"
-    _edit(path, "staff_absence,2019/20-2022/23,C,AC4,", "staff_absence,2019/20-2022/23,C,AC40,")
-    with pytest.raises(LoaderError) as err:
-        budget.load_item_keys(copy)
-    msg = str(err.value)
+    msg = _error_after_edit(copy, "mappings/budget_item_keys.csv", "staff_absence,2019/20-2022/23,C,AC4,",
+                            "staff_absence,2019/20-2022/23,C,AC40,", budget.load_item_keys)
     assert "budget_item_keys.csv: row" in msg and "column 'ref'" in msg and "2019/20-2022/23 C AC40" in msg
 
 
