@@ -1,10 +1,11 @@
 """MTFS budgets: loaders, the bridge, reconciliation findings, item tracking."""
+import re
 import shutil
 
 import pandas as pd
 import pytest
 
-from toolkit import budget, reconcile
+from toolkit import budget, reconcile, sources
 from toolkit.errors import LoaderError
 from toolkit.sources import ROOT
 
@@ -67,6 +68,39 @@ def test_appendix_totals_match_items_and_summary(found):
     assert set(checks["kind"]) == {"ok"}
 
 
+def test_stated_gross_and_income_2021_are_wrong(found):
+    # 001 L496-498: gross £241.647m, income £98.564m; Appendix A L1412-1416 totals differ by millions,
+    # and the stated gross less income is the original prior-year budget (L477), not the stated net.
+    f = one(found, "stated_gross_vs_appendix_a", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (241.647, 252.869751, "mismatch", "496")
+    assert f["difference"] == pytest.approx(11.222751)
+    f = one(found, "stated_income_vs_appendix_a", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (-98.564, -101.437935, "mismatch", "497")
+    f = one(found, "stated_gross_less_income", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (151.432, 143.083, "mismatch", "496-498")
+    assert "original 143,083k (line 477)" in f["detail"]
+    f = one(found, "stated_net_vs_summary", "2021/22-2024/25")
+    assert (f["published"], f["computed"], f["kind"]) == (151.432, 151.432, "ok")
+
+
+@pytest.mark.parametrize("edition, gross, income", [
+    ("2019/20-2022/23", (234.7, 234.679334), (-97.0, -96.966179)),
+    ("2024/25-2027/28", (368.119, 368.119074), (-142.234, -142.233919)),
+    ("2026/27-2029/30", (412.1, 412.062743), (-156.6, -156.550139)),
+])
+def test_stated_gross_and_income_agree_elsewhere(found, edition, gross, income):
+    for check, (published, computed) in (("stated_gross_vs_appendix_a", gross), ("stated_income_vs_appendix_a", income)):
+        f = one(found, check, edition)
+        assert (f["published"], f["computed"], f["kind"]) == (published, computed, "rounding")
+    assert one(found, "stated_gross_less_income", edition)["kind"] == "ok"
+
+
+def test_stated_gross_2018_has_no_appendix_a(found):
+    assert found[found["check"].str.startswith("stated_gross_vs") & found["description"].str.startswith("2018")].empty
+    f = one(found, "stated_gross_less_income", "2018/19-2021/22")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (132.8, 132.8, "ok", "190-193")
+
+
 def test_stated_four_year_growth_2019_is_wrong(found):
     f = one(found, "stated_growth_total", "2019/20-2022/23: growth stated for 2019/20 to 2022/23")
     assert (f["published"], f["computed"], f["kind"]) == (12.4, 12.14, "mismatch")
@@ -92,14 +126,33 @@ def test_starting_budget_2024_agrees(found):
 
 
 @pytest.mark.parametrize("ref, published, computed, lines", [
-    ("G10 (last amount, 2029/30)", 1300.0, 1370.0, "374"),
     ("AC5 (first amount, 2026/27)", -100.0, -25.0, "431"),
-    ("AC15 (last amount, 2027/28)", -200.0, -260.0, "476"),
     ("AC22 (first amount, 2028/29)", -100.0, -40.0, "506"),
 ])
 def test_report_text_amounts_disagree_with_appendix_2026(found, ref, published, computed, lines):
     f = one(found, "prose_vs_appendix", f"2026/27-2029/30 {ref}")
     assert (f["published"], f["computed"], f["lines"], f["kind"]) == (published, computed, lines, "mismatch")
+
+
+@pytest.mark.parametrize("ref, published, computed, lines, rounded", [
+    ("G10 (last amount, 2029/30)", 1300.0, 1370.0, "374", "1.4"),
+    ("AC15 (last amount, 2027/28)", -200.0, -260.0, "476", "-0.3"),
+    ("G13 (first amount, 2026/27)", -700.0, -750.0, "388", "-0.8"),
+    ("AC18 (first amount, 2026/27)", -800.0, -850.0, "488", "-0.9"),
+])
+def test_truncated_report_text_amounts_are_told_apart(found, ref, published, computed, lines, rounded):
+    f = one(found, "prose_vs_appendix", f"2026/27-2029/30 {ref}")
+    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (published, computed, lines, "rounding")
+    assert f"truncated, not rounded: half away from zero gives {rounded}" in f["detail"]
+
+
+def test_nine_2026_headings_truncate_a_half(found):
+    prose = found[(found["check"] == "prose_vs_appendix") & found["description"].str.startswith("2026/27-2029/30")
+                  & found["description"].str.contains("first amount")]
+    truncated = prose[prose["detail"].str.contains("truncated")]
+    assert sorted(truncated["description"].str.split().str[1]) == [
+        "AC13", "AC15", "AC17", "AC18", "AC2", "AC20", "AC7", "AC8", "G13"]
+    assert set(truncated["computed"].abs() % 100) == {50.0}
 
 
 def test_rounded_report_text_amount_is_rounding_not_mismatch(found):
@@ -134,11 +187,31 @@ def test_2018_named_growth_items_exceed_summary_growth(found):
 
 
 def test_division_percentages(found):
+    # 001 L510-511: 8.6% printed; Appendix A L1269 gives £12,894,877 of £151,431,815 = 8.515%; only 8.6 makes 100
     f = one(found, "divisions_percent", "2021/22-2024/25: Care Pathway - Older Adults/Mental Health")
-    assert (f["published"], f["computed"], f["kind"]) == (8.6, 8.5, "rounding")
+    assert (f["published"], f["computed"], f["kind"]) == (8.6, 8.5153, "mismatch")
+    assert "adjusted to make the total come out" in f["detail"]
     f = one(found, "divisions_percent", "2024/25-2027/28: Demand Led")
-    assert (f["published"], f["computed"], f["kind"]) == (88.3, 88.3, "ok")
+    assert (f["published"], f["computed"], f["kind"]) == (88.3, 88.3176, "rounding")
+    f = one(found, "divisions_percent", "2018/19-2021/22: Care Pathway - West Locality")
+    assert (f["published"], f["computed"], f["kind"]) == (5.1, 5.0, "rounding")  # no Appendix A: from the printed £m
     assert set(found[found["check"] == "divisions_sum"]["kind"]) == {"ok"}
+
+
+def test_2026_bcf_share_is_the_share_of_the_rounded_figures(found):
+    # 004 L319: (11.4%); Appendix A L731 -£28,964,345 of £255,512,604 = -11.336%, but -£29.0m of £255.5m = -11.35%
+    f = one(found, "divisions_percent", "2026/27-2029/30: Better Care Fund/NHS Contribution")
+    assert (f["published"], f["computed"], f["kind"]) == (-11.4, -11.3358, "rounding")
+    assert "share of the printed £m figures" in f["detail"] and "rounds to -11.3" in f["detail"]
+
+
+def test_2026_direct_services_printed_above_appendix_a(found):
+    # 004 L313 £6.2m; Appendix A L708 TOTAL £6,145,768; only £6.2m lets the divisions reach £255.5m
+    f = one(found, "divisions_vs_appendix_a", "2026/27-2029/30: Direct Services")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (6.2, 6.145768, "mismatch", "313")
+    assert "with 6.1 they would come to 255.4" in f["detail"]
+    divisions = found[found["check"] == "divisions_vs_appendix_a"]
+    assert len(divisions) == 40 and (divisions["kind"] == "mismatch").sum() == 1
 
 
 def test_appendix_a_arithmetic_holds_within_pence(found):
@@ -167,13 +240,15 @@ def test_demand_items_tracked_in_every_edition(data):
     assert drift.loc["2027/28", "2026/27-2029/30"] == 8980.0
 
 
-def test_every_savings_item_in_two_editions_has_a_key(data):
+def test_tracked_items_are_the_reviewed_mapping(data):
+    # the reviewed list is the mapping: every key it links across editions is tracked, with exactly its refs
     history = budget.item_history(data["items"], data["prose"], data["item_keys"])
-    tracked = budget.tracked_items(history)
-    savings = set(tracked[tracked["appendix"] == "C"]["item_key"])
-    assert {"fairer_charging_income", "communities_wellbeing_revised_service", "digital_assistive_technology",
-            "establishment_review_tom", "mental_health_pathway_placements", "bcf_income_annual_uplift",
-            "transforming_commissioning_extra_care"} <= savings
+    tracked = budget.tracked_items(history).set_index("item_key")
+    keys = data["item_keys"].assign(label=lambda k: k["edition"].str[:4] + " " + k["ref"])
+    expected = keys.groupby("item_key")["label"].apply(lambda s: ", ".join(sorted(s)))
+    assert tracked["refs"].to_dict() == expected.to_dict()
+    assert len(tracked) == 23 and (tracked["appendix"] == "C").sum() == 16
+    assert tracked.loc["bcf_income_annual_uplift", "refs"] == "2021 AC3, 2024 AC5, 2026 AC3"
     # descriptions repeated across editions all share a key
     items = data["items"].drop_duplicates(["edition", "appendix", "ref"])
     items = items.assign(item_key=budget.item_keys_for(items, data["item_keys"]))
@@ -182,12 +257,62 @@ def test_every_savings_item_in_two_editions_has_a_key(data):
             assert group["item_key"].nunique() == 1, desc
 
 
+def test_no_carried_over_item_looks_like_a_dropped_one(data):
+    assert budget.link_candidates(data["items"], data["item_keys"]).empty
+
+
+def test_a_missed_link_is_a_review_finding(copy):
+    path = copy / "mappings" / "budget_item_keys.csv"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("bcf_income_annual_uplift,2021/22")]
+    path.write_text("\n".join(lines) + "\n")
+    found = budget.findings(copy)
+    f = one(found, "item_key_candidate", "2024/25-2027/28 AC5")
+    assert "2021/22-2024/25 AC3" in f["description"] and f["kind"] == "review"
+    assert (f["source"], f["lines"]) == ("003_6b8cfb4131de48e1.txt", "738")
+
+
+def test_carried_over_items_without_a_predecessor_2019(found):
+    f = found[found["check"] == "item_carried_over_unmatched"]
+    assert sorted(f["description"].str.split(":").str[0]) == ["2019/20-2022/23 AC10", "2019/20-2022/23 G11"]
+    assert set(f["kind"]) == {"review"}
+
+
+def test_drift_table_covers_every_tracked_item(data):
+    history = budget.item_history(data["items"], data["prose"], data["item_keys"])
+    assert budget.tracked_keys(history, "B")[:4] == ["older_people_demand", "learning_disabilities_demand",
+                                                     "mental_health_demand", "physical_disabilities_demand"]
+    table = budget.drift_table(history)
+    assert table["item_key"].nunique() == 23
+    row = table[(table["item_key"] == "older_people_demand") & (table["year"] == "2026/27")].iloc[0]
+    assert (row["MTFS 2024"], row["MTFS 2026"], row["range"]) == (5785.0, 5130.0, 655.0)
+    row = table[(table["item_key"] == "bcf_income_annual_uplift") & (table["year"] == "2024/25")].iloc[0]
+    assert (row["MTFS 2021"], row["MTFS 2024"], row["editions"]) == (0.0, -1000.0, 2)
+    assert budget.drift_summary(table) == ("23 items tracked across editions; widest move: older_people_demand 2024/25, "
+                                           "planned between £2,240k (MTFS 2021) and £17,080k (MTFS 2024) in-year")
+
+
 def test_compare_editions(data):
     diff = budget.compare_editions(data["items"], data["item_keys"], "2026/27-2029/30", "2024/25-2027/28").set_index("item_key")
     assert diff.loc["digital_assistive_technology", "status"] == "amended"
     assert diff.loc["2026/27-2029/30:B:G15", "status"] == "new"
     assert diff.loc["2024/25-2027/28:B:G16", "status"] == "dropped"
-    assert diff.loc["older_people_demand", ["ref", "previous_ref"]].tolist() == ["G7", "G6"]
+    older = diff.loc["older_people_demand"]
+    assert older[["ref", "previous_ref", "year"]].tolist() == ["G7", "G6", "2026/27"]
+    # both in-year for 2026/27: 2026 G7 5,130 against 2024 G6 28,425 - 22,640 (cumulative from 2024/25)
+    assert older[["in_year", "previous_in_year", "change_in_year"]].tolist() == [5130.0, 5785.0, -655.0]
+    assert {"in_year", "previous_in_year", "change_in_year", "status_from"} <= set(diff.columns)
+    assert not {"first_year", "previous_same_year"} & set(diff.columns)
+
+
+def test_compare_2019_with_the_2018_report_text(data):
+    diff = budget.compare_editions(data["items"], data["item_keys"], "2019/20-2022/23", "2018/19-2021/22",
+                                   data["prose"]).set_index("item_key")
+    assert diff.loc["older_people_demand", ["status", "status_from", "ref", "previous_ref"]].tolist() == [
+        "amended", "status mark", "G6", "G6"]
+    assert diff.loc["staff_absence", ["status", "status_from"]].tolist() == ["unchanged", "status mark"]
+    assert diff.loc["2019/20-2022/23:B:G12", "status"] == "new"
+    assert sorted(diff[diff["status"] == "dropped"]["previous_ref"]) == ["AC10", "AC12", "AC14", "AC6", "AC8", "G10", "G11", "G13"]
+    assert diff["status"].value_counts().to_dict() == {"amended": 9, "dropped": 8, "unchanged": 6, "new": 4}
 
 
 def test_by_type_and_movers(data):
@@ -222,12 +347,17 @@ def test_missing_column(copy):
     assert "budget_summary.csv" in str(err.value) and "column 'line'" in str(err.value)
 
 
-def test_non_numeric_value(copy):
-    path = copy / "published" / "budget_summary.csv"
-    _edit(path, "2018/19,original,135053,", "2018/19,original,135k,")
+def _error_after_edit(copy, relative, old, new, loader):
+    """The LoaderError message after replacing ``old`` by ``new`` in a copied file."""
+    _edit(copy / relative, old, new)
     with pytest.raises(LoaderError) as err:
-        budget.load_summary(copy)
-    msg = str(err.value)
+        loader(copy)
+    return str(err.value)
+
+
+def test_non_numeric_value(copy):
+    msg = _error_after_edit(copy, "published/budget_summary.csv", "2018/19,original,135053,", "2018/19,original,135k,",
+                            budget.load_summary)
     assert "budget_summary.csv: row 2, column 'value'" in msg and "'135k'" in msg
 
 
@@ -242,11 +372,9 @@ def test_unknown_unit(copy):
 
 
 def test_unit_not_allowed_for_table(copy):
-    path = copy / "published" / "budget_summary.csv"
-    _edit(path, "2018/19,original,135053,gbp_thousands", "2018/19,original,135053,gbp")
-    with pytest.raises(LoaderError) as err:
-        budget.load_summary(copy)
-    assert "budget_summary.csv: row 2, column 'unit'" in str(err.value)
+    msg = _error_after_edit(copy, "published/budget_summary.csv", "2018/19,original,135053,gbp_thousands",
+                            "2018/19,original,135053,gbp", budget.load_summary)
+    assert "budget_summary.csv: row 2, column 'unit'" in msg
 
 
 def test_duplicate_line(copy):
@@ -268,6 +396,12 @@ def test_duplicate_item_key(copy):
         "budget_item_keys.csv: row 8" in str(err.value)
 
 
+def test_unknown_ref_in_item_keys(copy):
+    msg = _error_after_edit(copy, "mappings/budget_item_keys.csv", "staff_absence,2019/20-2022/23,C,AC4,",
+                            "staff_absence,2019/20-2022/23,C,AC40,", budget.load_item_keys)
+    assert "budget_item_keys.csv: row" in msg and "column 'ref'" in msg and "2019/20-2022/23 C AC40" in msg
+
+
 # --- explorer ---------------------------------------------------------------
 
 def test_explorer_view(data, found):
@@ -282,6 +416,16 @@ def test_explorer_view(data, found):
     assert "Care Pathway - East Locality" in choices["divisions"] and "older_people_demand" in choices["items"]
     view = budget.explorer_view(data, found, "2018/19-2021/22")
     assert view["total"] == "MTFS 2018: net budget 2018/19 £132,831k"
+
+
+def test_explorer_division_history(data, found):
+    view = budget.explorer_view(data, found, "2026/27-2029/30", "Direct Services")
+    history = view["drift"].set_index("edition")
+    assert len(history) == 5
+    assert history.loc["2026/27-2029/30", ["net_gbp_millions", "appendix_a_net_gbp", "appendix_a_lines"]].tolist() == [
+        6.2, 6145768.0, "708"]
+    assert history.loc["2018/19-2021/22", "net_gbp_millions"] == 16.0
+    assert "divisions_vs_appendix_a" in set(view["findings"]["check"])  # the £6.2m mismatch touches it
 
 
 def test_explorer_widget_builds():
@@ -303,12 +447,22 @@ def test_capital_and_bcf(data, found):
     assert cap.loc["Disabled Facilities Grant (DFG)", "gross_cost"] == 22072.0
     assert set(found[found["check"].str.startswith("capital_")]["kind"]) == {"ok"}
     f = one(found, "stated_capital_total", "2024/25-2027/28")
-    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (22.1, 22.162, "569", "mismatch")
+    assert (f["published"], f["computed"], f["lines"], f["kind"]) == (22.1, 22.162, "569", "rounding")
+    assert "truncated, not rounded: half away from zero gives 22.2" in f["detail"]
     bcf = budget.bcf_table(data["bcf"], "2019/20-2022/23").set_index("line")
     assert bcf.loc["Total BCF Plan", "2019/20"] == 58.5
     assert bcf.loc["IBCF - Autumn 2015 review", "2017/18"] == 0.0  # printed "Nil"
     f = one(found, "bcf_total", "2021/22-2024/25")
     assert (f["published"], f["computed"], f["kind"]) == (62.9, 63.0, "rounding")
+
+
+def test_waterfall(data):
+    steps = budget.waterfall(data["summary"], "2026/27-2029/30")
+    assert steps.iloc[-1][["step", "end"]].tolist() == ["net 2029/30", 266803.0]
+    assert steps.iloc[-2]["end"] == 266803.0  # the running total reaches the printed net
+    assert budget.waterfall_summary(steps) == (
+        "original 2026/27 £237,010k to net 2029/30 £266,803k (transfers £13,323k, growth £29,710k, "
+        "savings -£13,240k); the axis does not start at zero")
 
 
 def test_net_budget_drift(data):
@@ -323,3 +477,71 @@ def test_other_funding(data):
     prisons = t.loc["Social Care in Prisons Grant"]
     assert prisons.tolist() == [118.0, 102.0, 102.0, 100.0, 264.0]
     assert t.loc["Continuing Health Care (other service users)", "2024/25-2027/28"] == 19400.0
+
+
+# --- column order on the papers' lines ------------------------------------------
+
+PAPERS = sources.seeds_dir()
+_FIGURE = re.compile(r"\(?-?\d{1,3}(?:,\d{3})+\)?|\(?-?\d+(?:\.\d+)?\)?")
+
+
+def _figures(text):
+    """The numbers standing on a text, in order: "(4,755)" and "-4,755" are -4755."""
+    out = []
+    for token in _FIGURE.findall(text.replace("\u2013", "-")):
+        negative = token.startswith("(") or token.startswith("-")
+        number = float(token.strip("()").lstrip("-").replace(",", ""))
+        out.append(-number if negative else number)
+    return out
+
+
+def _in_order(values, figures):
+    """Whether ``values`` stand among ``figures``, signs and all, in that order (others may sit between)."""
+    it = iter(figures)
+    return all(any(abs(f - v) < 1e-9 for f in it) for v in values)
+
+
+def _order_problems(frame, row_cols, col, order):
+    """Rows of a table whose values are not on their cited lines in the printed column order."""
+    cache, problems = {}, []
+    frame = frame.assign(_pos=frame[col].map({c: i for i, c in enumerate(order)})).sort_values("_pos", kind="mergesort")
+    for key, row in frame.groupby(row_cols, sort=False):
+        source, lines = row["source"].iloc[0], row["lines"].iloc[0]
+        if row["lines"].nunique() != 1:
+            continue  # a row whose cells are cited apart cannot be read in order
+        figures = _figures(sources.cited_text(PAPERS, source, lines, cache))
+        if not _in_order(row["value"].tolist(), figures):
+            problems.append(f"{key}: {row['value'].tolist()} not in order on {source} L{lines}")
+    return problems
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_appendix_a_rows_stand_in_column_order(data):
+    rev = data["revenue"]
+    assert _order_problems(rev, ["edition", "group", "section", "line"], "column", budget.REVENUE_COLUMNS) == []
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_appendix_b_c_rows_and_summary_lines_stand_in_year_order(data):
+    items = data["items"]
+    years = sorted(items["year"].unique())
+    assert _order_problems(items, ["edition", "appendix", "ref"], "year", years) == []
+    summary = data["summary"]
+    assert _order_problems(summary, ["edition", "line"], "year", sorted(summary["year"].unique())) == []
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_appendix_d_rows_stand_in_column_order(data):
+    capital = data["capital"].assign(col=lambda d: d["year"].where(d["measure"] == "year", d["measure"]))
+    order = ["gross_cost", *sorted(capital["year"][capital["year"] != ""].unique()), "total"]
+    assert _order_problems(capital, ["edition", "scheme"], "col", order) == []
+
+
+@pytest.mark.skipif(PAPERS is None, reason="source papers not present")
+def test_a_swap_between_columns_is_caught(data):
+    rev = data["revenue"]
+    row = rev[(rev["edition"] == "2026/27-2029/30") & (rev["line"] == "Direct Services Managers")].copy()
+    assert _order_problems(row, ["edition", "line"], "column", budget.REVENUE_COLUMNS) == []
+    a, b = row.index[row["column"] == "employees"][0], row.index[row["column"] == "running_expenses"][0]
+    row.loc[[a, b], "value"] = row.loc[[b, a], "value"].to_numpy()
+    assert len(_order_problems(row, ["edition", "line"], "column", budget.REVENUE_COLUMNS)) == 1

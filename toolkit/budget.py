@@ -128,9 +128,10 @@ def load_prose_items(data_dir=None) -> pd.DataFrame:
 
 
 def load_stated_totals(data_dir=None) -> pd.DataFrame:
-    """Growth and savings totals as the report text states them (£m): the
-    first year's, and the four years' together."""
-    cols = [_EDITION, Column("kind", choices=("growth", "savings", "capital")),
+    """Totals as the report text states them (£m): growth and savings for the
+    first year and the four years together; the capital programme; and the
+    first year's gross budget, income (a negative figure) and net budget."""
+    cols = [_EDITION, Column("kind", choices=("growth", "savings", "capital", "gross", "income", "net")),
             Column("span", choices=("first_year", "four_years"))]
     return _published("budget_stated_totals", cols, ["edition", "kind", "span"], data_dir, ("gbp_millions",))
 
@@ -186,6 +187,15 @@ def load_item_keys(data_dir=None) -> pd.DataFrame:
                                          found=f"{frame.at[r, 'item_key']} | {frame.at[r, 'edition']}", row=int(r))
                                  for r in frame.index[dup]])
     frame["note"] = frame["note"].fillna("")
+    items, prose = load_items(data_dir), load_prose_items(data_dir)
+    known = set(zip(items["edition"], items["appendix"], items["ref"]))
+    known |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(prose["edition"], prose["ref"])}
+    unknown = [r for r in frame.index if (frame.at[r, "edition"], frame.at[r, "appendix"], frame.at[r, "ref"]) not in known]
+    if unknown:
+        raise LoaderError(path, [Problem(column="ref", expected="a reference of that edition's Appendix B/C "
+                                         "(or its report text, for 2018)",
+                                         found=f"{frame.at[r, 'edition']} {frame.at[r, 'appendix']} {frame.at[r, 'ref']}",
+                                         row=int(r)) for r in unknown])
     return frame
 
 
@@ -245,7 +255,7 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
     in-year).  The 2018 edition contributes its report-text amounts only."""
     frame = items.assign(item_key=item_keys_for(items, keys)).sort_values(["edition", "appendix", "ref", "year"])
     frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].transform(in_year)
-    out = frame[["item_key", "edition", "appendix", "ref", "type", "description", "year", "value", "in_year", "source", "lines"]]
+    out = frame[["item_key", "edition", "appendix", "ref", "stars", "type", "description", "year", "value", "in_year", "source", "lines"]]
     out = out.rename(columns={"value": "cumulative"}).assign(origin="appendix")
     old = prose[~prose["edition"].isin(items["edition"])].copy()
     if not old.empty:
@@ -258,6 +268,64 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
                          in_year=old["cumulative"].where(old["year"] == first_year))
         out = pd.concat([out, old[out.columns]], ignore_index=True)
     return out.sort_values(["item_key", "edition", "year"]).reset_index(drop=True)
+
+
+#: Words that say nothing about which item a description names.
+_LINK_STOPWORDS = frozenset("and the for from with new review implementation increased additional".split())
+
+
+def _description_words(text: str) -> set[str]:
+    text = text.lower().replace("bcf", "better care fund")
+    return {w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2 and w not in _LINK_STOPWORDS}
+
+
+def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 0.3) -> pd.DataFrame:
+    """Possible missed links in the item-key mapping: an item marked as carried
+    over (* or **) whose key appears in no earlier edition, against an earlier
+    item of the same appendix whose key appears in no later edition, when their
+    descriptions share at least ``threshold`` of their words (Jaccard).  An
+    empty frame means every carried-over item is either linked or has no
+    look-alike among the dropped ones."""
+    frame = items.drop_duplicates(["edition", "appendix", "ref"])
+    frame = frame.assign(item_key=item_keys_for(frame, keys), order=frame["edition"].map(list(EDITIONS).index))
+    first = frame.groupby("item_key")["order"].min()
+    last = frame.groupby("item_key")["order"].max()
+    later = frame[(frame["stars"] != "") & (frame["item_key"].map(first) == frame["order"])]
+    rows = []
+    for b in later.itertuples():
+        earlier = frame[(frame["appendix"] == b.appendix) & (frame["order"] < b.order)
+                        & (frame["item_key"].map(last) < b.order)]
+        words_b = _description_words(b.description)
+        for a in earlier.itertuples():
+            words_a = _description_words(a.description)
+            score = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
+            if score >= threshold:
+                rows.append({"edition": b.edition, "ref": b.ref, "stars": b.stars, "description": b.description,
+                             "source": b.source, "lines": b.lines, "earlier_edition": a.edition, "earlier_ref": a.ref,
+                             "earlier_description": a.description, "score": round(score, 3)})
+    return pd.DataFrame(rows, columns=["edition", "ref", "stars", "description", "source", "lines", "earlier_edition",
+                                       "earlier_ref", "earlier_description", "score"])
+
+
+def unmatched_carried_over(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Items marked as carried over (* or **) from the MTFS of the year before,
+    where that MTFS is in the packs (2019 after 2018), but whose key it does
+    not hold: the mark and the mapping disagree, or the earlier report did not
+    head the item."""
+    history = item_history(items, prose, keys)
+    names = list(EDITIONS)
+    rows = []
+    for edition in names[1:]:
+        before = names[names.index(edition) - 1]
+        if int(edition[:4]) - int(before[:4]) != 1:
+            continue
+        had = set(history[history["edition"] == before]["item_key"])
+        its = items[(items["edition"] == edition) & (items["stars"] != "")].drop_duplicates(["appendix", "ref"])
+        its = its.assign(item_key=item_keys_for(its, keys))
+        rows += [{"edition": edition, "previous": before, "appendix": r.appendix, "ref": r.ref, "stars": r.stars,
+                  "description": r.description, "source": r.source, "lines": r.lines}
+                 for r in its.itertuples() if r.item_key not in had]
+    return pd.DataFrame(rows, columns=["edition", "previous", "appendix", "ref", "stars", "description", "source", "lines"])
 
 
 def tracked_items(history: pd.DataFrame, min_editions: int = 2) -> pd.DataFrame:
@@ -289,6 +357,55 @@ def largest_items(history: pd.DataFrame, edition: str, n: int = 4, appendix: str
     return frame.sort_values(["tracked", "size", "item_key"], ascending=[False, False, True])["item_key"].head(n).tolist()
 
 
+def tracked_keys(history: pd.DataFrame, appendix: str | None = None, min_editions: int = 2) -> list[str]:
+    """The keys of items tracked in at least ``min_editions`` editions, those in
+    the most editions first, then by their largest in-year figure (absolute)."""
+    frame = history if appendix is None else history[history["appendix"] == appendix]
+    g = frame.groupby("item_key")
+    order = pd.DataFrame({"editions": g["edition"].nunique(), "size": g["in_year"].apply(lambda s: s.abs().max())})
+    order = order[order["editions"] >= min_editions].reset_index()
+    return order.sort_values(["editions", "size", "item_key"], ascending=[False, False, True])["item_key"].tolist()
+
+
+def drift_table(history: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """Forecast drift of tracked items: one row per item and year planned for,
+    a column per edition ("MTFS 2018" ...) with the **in-year** figure that
+    edition planned for that year (£000; blank where the edition does not
+    plan the year), and the range between the highest and lowest plan."""
+    keys = tracked_keys(history) if keys is None else keys
+    frame = history[history["item_key"].isin(keys)].dropna(subset=["in_year"])
+    frame = frame.assign(label=frame["edition"].map(edition_label))
+    wide = frame.pivot_table(index=["item_key", "year"], columns="label", values="in_year", aggfunc="first")
+    labels = [edition_label(e) for e in EDITIONS if edition_label(e) in wide.columns]
+    wide = wide[labels]
+    wide["editions"] = wide.notna().sum(axis=1)
+    wide["range"] = wide[labels].max(axis=1) - wide[labels].min(axis=1)
+    order = {k: i for i, k in enumerate(keys)}
+    wide = wide.reset_index().rename_axis(columns=None)
+    return wide.sort_values(["item_key", "year"], key=lambda c: c.map(order) if c.name == "item_key" else c) \
+        .reset_index(drop=True)
+
+
+def drift_summary(table: pd.DataFrame) -> str:
+    """One line on a drift table: how many items, and the widest move of one
+    year's plan between editions."""
+    if table.empty:
+        return "no item is tracked in two or more editions"
+    moved = table[table["editions"] > 1]
+    text = f"{table['item_key'].nunique()} items tracked across editions"
+    if moved.empty:
+        return text + "; no year is planned by more than one edition"
+    top = moved.loc[moved["range"].idxmax()]
+    plans = top.drop(["item_key", "year", "editions", "range"]).dropna().astype(float)
+    return (text + f"; widest move: {top['item_key']} {top['year']}, planned between {_thousands(plans.min())} "
+            f"({plans.idxmin()}) and {_thousands(plans.max())} ({plans.idxmax()}) in-year")
+
+
+def _thousands(value: float) -> str:
+    """£000 as text with the sign before the pound sign: -2000 -> "-£2,000k"."""
+    return f"{'-' if value < 0 else ''}£{abs(value):,.0f}k"
+
+
 def previous_edition(edition: str) -> str | None:
     """The edition before ``edition`` in the packs, or None for the first."""
     names = list(EDITIONS)
@@ -315,6 +432,15 @@ def waterfall(summary: pd.DataFrame, edition: str) -> pd.DataFrame:
     rows.append({"step": "net " + years[-1], "kind": "total", "value": b.loc[years[-1], "net"], "start": 0.0,
                  "end": b.loc[years[-1], "net"]})
     return pd.DataFrame(rows)
+
+
+def waterfall_summary(steps: pd.DataFrame) -> str:
+    """One line on a waterfall: where it starts and ends, and the steps' totals."""
+    first, last = steps.iloc[0], steps.iloc[-1]
+    sums = steps[steps["kind"] != "total"].groupby("kind", sort=False)["value"].sum()
+    parts = ", ".join(f"{kind} {_thousands(v)}" for kind, v in sums.items())
+    return (f"{first['step']} {_thousands(first['value'])} to {last['step']} {_thousands(last['value'])} ({parts}); "
+            "the axis does not start at zero")
 
 
 def division_split(divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
@@ -345,35 +471,53 @@ def findings_summary(found: pd.DataFrame) -> pd.DataFrame:
     return out.astype(int).reset_index().rename_axis(columns=None)
 
 
-def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str) -> pd.DataFrame:
-    """Items of ``edition`` against ``previous``: new, amended, unchanged or
-    dropped, comparing the figures of the years both editions plan (in-year)."""
-    frame = items.assign(item_key=item_keys_for(items, keys))
-    frame = frame.sort_values(["edition", "appendix", "ref", "year"])
-    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].transform(in_year)
-    cur = frame[frame["edition"] == edition]
-    old = frame[frame["edition"] == previous]
+def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str,
+                     prose: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Items of ``edition`` against ``previous``, matched on the item key:
+    new, dropped, amended or unchanged.
+
+    Both sides are compared **in-year** (each edition's cumulative figures are
+    from its own base year, so they are converted first): an item is amended
+    when its in-year figures differ in a year both editions plan.  Where the
+    previous edition is known only from its report text (2018: ``prose``),
+    its in-year figures for the later years are unknown, so the status comes
+    from the edition's own status mark (* unchanged, ** amended) and
+    ``status_from`` says so.  ``in_year`` and ``previous_in_year`` are the two
+    editions' in-year figures for ``year``, the edition's first year (£000)."""
+    empty = items.iloc[0:0][["edition", "ref"]].assign(point="", profile="", year="", value=0.0, unit="", stars="",
+                                                        type="", source="", lines="")
+    history = item_history(items, empty if prose is None else prose, keys)
+    cur = history[history["edition"] == edition]
+    old = history[history["edition"] == previous]
+    year = edition_years(edition)[0]
+    from_text = not old.empty and set(old["origin"]) == {"report text"}
     rows = []
     for key in sorted(set(cur["item_key"]) | set(old["item_key"])):
         c, o = cur[cur["item_key"] == key], old[old["item_key"] == key]
         this = c if not c.empty else o
         common = sorted(set(c["year"]) & set(o["year"]))
+        status_from = "item key" if c.empty or o.empty else "figures"
         if c.empty:
             status = "dropped"
         elif o.empty:
             status = "new"
+        elif from_text:
+            status, status_from = {"**": "amended", "*": "unchanged"}.get(c["stars"].iloc[0], "new"), "status mark"
         else:
             cy = c.set_index("year")["in_year"].reindex(common)
             oy = o.set_index("year")["in_year"].reindex(common)
-            status = "unchanged" if (cy - oy).abs().max() < 1e-9 or not common else "amended"
+            status = "unchanged" if not common or (cy - oy).abs().max() < 1e-9 else "amended"
+        now = c.set_index("year")["in_year"].get(year, float("nan")) if not c.empty else float("nan")
+        before = o.set_index("year")["in_year"].get(year, float("nan")) if not o.empty else float("nan")
         rows.append({
-            "item_key": key, "appendix": this["appendix"].iloc[0], "status": status,
+            "item_key": key, "appendix": this["appendix"].iloc[0], "status": status, "status_from": status_from,
             "ref": "" if c.empty else c["ref"].iloc[0], "previous_ref": "" if o.empty else o["ref"].iloc[0],
             "stars": "" if c.empty else c["stars"].iloc[0], "description": this["description"].iloc[0],
-            "first_year": float(c["value"].iloc[0]) if not c.empty else float("nan"),
-            "previous_same_year": float(o.set_index("year")["value"].get(edition_years(edition)[0], float("nan"))) if not o.empty else float("nan"),
+            "year": year, "in_year": float(now), "previous_in_year": float(before),
+            "change_in_year": float(now - before) if not (math.isnan(now) or math.isnan(before)) else float("nan"),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["item_key", "appendix", "status", "status_from", "ref", "previous_ref", "stars",
+                                       "description", "year", "in_year", "previous_in_year", "change_in_year"])
 
 
 def by_type(items: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
@@ -412,7 +556,9 @@ def by_section(items: pd.DataFrame, edition: str) -> pd.DataFrame:
 def capital_table(capital: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Appendix D of one edition as printed (£000)."""
     frame = capital[capital["edition"] == edition]
-    order = frame.drop_duplicates("scheme")[["scheme", "level", "completion"]]
+    order = frame.drop_duplicates("scheme")[["scheme", "level"]]
+    completion = frame[frame["completion"] != ""].groupby("scheme")["completion"].first()
+    order = order.assign(completion=order["scheme"].map(completion).fillna(""))
     frame = frame.assign(col=frame["year"].where(frame["measure"] == "year", frame["measure"]))
     wide = frame.pivot_table(index="scheme", columns="col", values="value", aggfunc="first").reset_index()
     cols = [c for c in ["gross_cost", *edition_years(edition), "total"] if c in wide]
@@ -485,10 +631,75 @@ def check_bridge(summary: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+def _division_name(name: str) -> str:
+    """A division or Appendix A name reduced for matching: "Better Care Fund/NHS
+    Contribution" and "Better Care Fund (Balance)" -> "better care fund";
+    "&" and "and", dashes alike."""
+    text = name.lower().replace("&", " and ").replace("–", "-").replace("/nhs", " ")
+    text = re.sub(r"\(balance\)|contribution", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Each printed division of an edition beside the Appendix A row it rounds
+    (£): a group total, a section total or a line of the same name, in that
+    order of preference.  Divisions with no such row (or an edition with no
+    Appendix A) get NaN."""
+    split = division_split(divisions, edition)
+    if edition not in set(revenue["edition"]):
+        return split.assign(appendix_a_net=float("nan"), appendix_a_lines="", appendix_a_line="")
+    table = revenue_table(revenue, edition)
+    lines_of = revenue[revenue["edition"] == edition].drop_duplicates(["group", "section", "line"]) \
+        .set_index(["group", "section", "line"])["lines"]
+    rank = {"department_total": 0, "group_total": 1, "section_total": 2, "line": 3}
+    found = {}
+    for t in table.sort_values("level", key=lambda c: c.map(rank), kind="mergesort").itertuples():
+        name = t.line if t.level in ("line", "department_total") else t.section
+        if t.level == "department_total":
+            name = "Department Total"
+        found.setdefault(_division_name(name), (t.net, lines_of[(t.group, t.section, t.line)], t.line))
+    rows = [(d, *found.get(_division_name(d), (float("nan"), "", ""))) for d in split["division"]]
+    exact = pd.DataFrame(rows, columns=["division", "appendix_a_net", "appendix_a_lines", "appendix_a_line"])
+    return split.merge(exact, on="division", how="left")
+
+
+def _plug_note(others: float, printed: float, exact: float, target: float, what: str) -> str:
+    """A note when a printed figure that disagrees with its exact value is the
+    one that makes its column reach ``target`` (printed at one decimal): it
+    looks adjusted to make the total come out."""
+    rounded = reconcile.round_half_away(exact, 1)
+    if round(others + printed, 1) == round(target, 1) and round(others + rounded, 1) != round(target, 1):
+        return (f"; {what} only with this figure (with {rounded:.1f} they would come to {others + rounded:.1f}): "
+                "it looks adjusted to make the total come out")
+    return ""
+
+
+def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: str) -> pd.DataFrame:
+    """One division across every edition that prints it (matched on its
+    name, "&" and "and" alike): the first year's net budget as printed (£m,
+    %) and the Appendix A row it rounds (£), where the pack has one."""
+    rows = []
+    for edition in EDITIONS:
+        exact = division_exact(revenue, divisions, edition)
+        hit = exact[exact["division"].map(_division_name) == _division_name(division)]
+        if hit.empty:
+            continue
+        h = hit.iloc[0]
+        rows.append({"edition": edition, "year": edition_years(edition)[0], "division": h["division"],
+                     "net_gbp_millions": h["net_gbp_millions"], "percent": h["percent"],
+                     "appendix_a_net_gbp": h["appendix_a_net"], "appendix_a_lines": h["appendix_a_lines"]})
+    return pd.DataFrame(rows, columns=["edition", "year", "division", "net_gbp_millions", "percent",
+                                       "appendix_a_net_gbp", "appendix_a_lines"])
+
+
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame | None = None) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
-    matches the summary net, and each percentage is the division's share of
-    the net budget (the summary's £000, rounded half away to 0.1)."""
+    matches the summary net; each £m figure is its Appendix A row rounded;
+    each percentage is the division's share of the net budget, exact from
+    Appendix A where the pack has it (else from the printed £m and the
+    summary's £000), classed by reconcile.printed_kind."""
+    revenue = revenue if revenue is not None else pd.DataFrame(columns=["edition", "group", "section", "line", "status",
+                                                                         "level", "column", "value", "lines"])
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -497,6 +708,7 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame) -> list[dict
         parts = money[money["division"] != "Department Total"]
         year = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=year, line="net")
+        exact = division_exact(revenue, divisions, edition).set_index("division")
         if not total.empty:
             t = total.iloc[0]
             n = len(parts)
@@ -504,18 +716,51 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame) -> list[dict
                            t["value"], round(parts["value"].sum(), 6), t["source"], t["lines"],
                            tolerance=0.05 * n, unit="gbp_millions",
                            detail=f"sum of {n} figures each rounded to £0.1m"))
-            rows.append(_f("divisions_total_vs_net", f"{edition}: department total (£m) = summary net budget {year}",
-                           t["value"], net["value"] / 1000.0, t["source"], t["lines"], tolerance=0.05,
-                           unit="gbp_millions", printed=t["printed"]))
-        for r in pct.itertuples():
-            if r.division == "Department Total":
+            rows.append(_printed_f("divisions_total_vs_net", f"{edition}: department total (£m) = summary net budget {year}",
+                                   t, net["value"] / 1000.0, unit="gbp_millions",
+                                   detail=f"summary line {net['lines']}: £{net['value']:,.0f}k"))
+        for m in parts.itertuples():
+            a = exact.loc[m.division]
+            if math.isnan(a["appendix_a_net"]):
                 continue
-            m = _row(parts, division=r.division)
-            computed = reconcile.round_half_away(float(m["value"] / (net["value"] / 1000.0) * 100), 1)
-            rows.append(_f("divisions_percent", f"{edition}: {r.division} % = £m / net budget",
-                           r.value, computed, r.source, r.lines, unit="percent", printed=r.printed,
-                           detail=f"£{abs(m['value']):.1f}m of £{net['value'] / 1000:.3f}m"))
+            f = _printed_f("divisions_vs_appendix_a", f"{edition}: {m.division} (£m) = Appendix A {a['appendix_a_line']}",
+                           m, a["appendix_a_net"] / 1e6, unit="gbp_millions",
+                           detail=f"Appendix A line {a['appendix_a_lines']}: £{a['appendix_a_net']:,.0f}")
+            if f["kind"] == "mismatch" and not total.empty:
+                f["detail"] += _plug_note(parts["value"].sum() - m.value, m.value, f["computed"], total.iloc[0]["value"],
+                                          "the divisions add up to the printed total")
+            rows.append(f)
+        if not total.empty:
+            rows.append(_printed_f("divisions_vs_appendix_a", f"{edition}: Department Total (£m) = Appendix A department total",
+                                   total.iloc[0], exact.loc["Department Total", "appendix_a_net"] / 1e6, unit="gbp_millions")
+                        if not math.isnan(exact.loc["Department Total", "appendix_a_net"]) else None)
+        rows = [r for r in rows if r is not None]
+        dept = exact.loc["Department Total", "appendix_a_net"] if "Department Total" in exact.index else float("nan")
         shares = pct[pct["division"] != "Department Total"]
+        printed_base = total.iloc[0]["value"] if not total.empty else net["value"] / 1000.0
+        for r in shares.itertuples():
+            a = exact.loc[r.division]
+            m = _row(parts, division=r.division)
+            decimals = _printed_decimals(r.printed, r.value)
+            of_printed = reconcile.round_half_away(float(m["value"] / printed_base * 100), decimals)
+            from_printed = f"£{m['value']:.1f}m of £{printed_base:.1f}m gives {of_printed:.{decimals}f}"
+            if not math.isnan(a["appendix_a_net"]) and not math.isnan(dept):
+                computed = round(a["appendix_a_net"] / dept * 100, 4)
+                kind, how = reconcile.printed_kind(r.value, computed, decimals)
+                basis = f"£{a['appendix_a_net']:,.0f} of £{dept:,.0f} (Appendix A line {a['appendix_a_lines']})"
+                if kind == "mismatch" and abs(of_printed - r.value) < 1e-9:
+                    kind, how = "rounding", (f"the share of the printed £m figures, not of Appendix A ({from_printed}); "
+                                             f"the exact share {computed:.3f} rounds to "
+                                             f"{reconcile.round_half_away(computed, decimals):.{decimals}f}")
+            else:
+                computed = of_printed
+                kind = reconcile.classify(r.value, computed, reconcile.precision_of(r.printed))
+                how, basis = "", f"{from_printed} (no Appendix A in the pack)"
+            if kind == "mismatch":
+                how += _plug_note(shares["value"].sum() - r.value, r.value, computed, 100.0, "the shares add up to 100")
+            rows.append(_f("divisions_percent", f"{edition}: {r.division} % = its share of the net budget",
+                           r.value, computed, r.source, r.lines, unit="percent", printed=r.printed, kind=kind,
+                           detail="; ".join(x for x in (basis, how.lstrip("; ")) if x)))
         if not shares.empty:
             lines = f"{shares['lines'].iloc[0].split('-')[0]}-{shares['lines'].iloc[-1].split('-')[-1]}"
             printed_total = _row(pct, division="Department Total")
@@ -557,11 +802,19 @@ def check_item_totals(items: pd.DataFrame, totals: pd.DataFrame, summary: pd.Dat
     return rows
 
 
-def _prose_in_thousands(r) -> tuple[float, float]:
-    """A report-text amount in £000 and the tolerance its printing implies."""
+def _prose_in_thousands(r) -> float:
+    """A report-text amount in £000."""
+    return r.value * 1000.0 if r.unit == "gbp_millions" else r.value / 1000.0
+
+
+def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
+    """A report-text amount against its appendix figure (£000), by the one rule
+    for printed figures: an amount printed to £0.1m is the appendix figure
+    rounded (or truncated, which the detail says); an amount printed in whole
+    pounds is finer than the appendix, so the appendix is the rounded side."""
     if r.unit == "gbp_millions":
-        return r.value * 1000.0, 50.0  # rounded to £0.1m: within £0.05m
-    return r.value / 1000.0, 0.0
+        return reconcile.printed_kind(r.value, appendix_thousands / 1000.0, _printed_decimals(r.printed, r.value))
+    return reconcile.printed_kind(appendix_thousands, _prose_in_thousands(r), 0)
 
 
 def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
@@ -576,16 +829,17 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
             continue
         appendix = "B" if r.ref.startswith("G") else "C"
         row = items[(items["edition"] == r.edition) & (items["appendix"] == appendix) & (items["ref"] == r.ref)]
-        value, tol = _prose_in_thousands(r)
+        value = _prose_in_thousands(r)
         if row.empty:
             rows.append(_f("prose_vs_appendix", f"{r.edition} {r.ref}: report text item is in Appendix {appendix}",
                            value, float("nan"), r.source, r.lines, unit="gbp_thousands"))
             continue
         series = row.set_index("year")["value"]
         computed = float(series.get(r.year, float("nan")))
+        kind, how = _prose_kind(r, computed)
         rows.append(_f("prose_vs_appendix", f"{r.edition} {r.ref} ({r.point} amount, {r.year}): report text = Appendix {appendix}",
-                       value, computed, r.source, r.lines, tolerance=tol, unit="gbp_thousands", printed=r.printed,
-                       detail=f"Appendix {appendix} line {row['lines'].iloc[0]}"))
+                       value, computed, r.source, r.lines, kind=kind, unit="gbp_thousands", printed=r.printed,
+                       detail="; ".join(x for x in (f"Appendix {appendix} line {row['lines'].iloc[0]}", how) if x)))
         if r.point == "first" and r.profile == "ongoing":
             later = series[series.index >= r.year]
             moved = later[(later - later.iloc[0]).abs() > 1e-9]
@@ -609,7 +863,7 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
         year = edition_years(edition)[0]
         for prefix, line in (("G", "growth"), ("AC", "savings")):
             first = frame[(frame["point"] == "first") & frame["ref"].str.startswith(prefix) & (frame["year"] == year)]
-            total = sum(_prose_in_thousands(r)[0] for r in first.itertuples())
+            total = sum(_prose_in_thousands(r) for r in first.itertuples())
             s = _row(summary, edition=edition, year=year, line=line)
             published_ = s["value"]
             kind = reconcile.classify(published_, total)
@@ -621,29 +875,101 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
     return rows
 
 
-def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame) -> list[dict]:
-    """The report text's growth and savings totals (£m) against the summary:
-    the first year's in-year figure, and the four in-year figures summed; its
-    capital programme total against Appendix D.  A figure printed to £0.1m is
-    honest within £0.05m (half a unit)."""
+def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame,
+                        revenue: pd.DataFrame | None = None) -> list[dict]:
+    """The totals the report text states (£m), each classed by the one rule
+    for printed figures (:func:`toolkit.reconcile.printed_kind`):
+
+    * growth and savings: the first year's against the summary's in-year
+      figure, the four years' against the four in-year figures summed;
+    * capital: against the Appendix D total;
+    * the first year's gross budget and its income (grants, health transfers,
+      service user contributions) against Appendix A's department totals, the
+      net budget against the summary; and stated gross less stated income
+      against the stated net (a sum of two rounded figures: within one unit).
+    """
     rows = []
+    dept = _department_totals(revenue)
     for r in stated.itertuples():
+        years = edition_years(r.edition)
         if r.kind == "capital":
             total = capital[(capital["edition"] == r.edition) & (capital["level"] == "total") & (capital["measure"] == "total")]
             if len(total):  # the 2018 pack has no Appendix D to compare with
-                rows.append(_f("stated_capital_total", f"{r.edition}: capital programme total stated = Appendix D total",
-                               r.value, total["value"].iloc[0] / 1000.0, r.source, r.lines, unit="gbp_millions",
-                               printed=r.printed, tolerance=0.5 * reconcile.precision_of(r.printed)))
-            continue
-        years = edition_years(r.edition)
-        lines = summary[(summary["edition"] == r.edition) & (summary["line"] == r.kind)].set_index("year")["value"]
-        computed = lines[years[0]] if r.span == "first_year" else lines.reindex(years).sum()
-        what = f"{years[0]}" if r.span == "first_year" else f"{years[0]} to {years[-1]} in total"
-        rows.append(_f(f"stated_{r.kind}_total", f"{r.edition}: {r.kind} stated for {what} = summary table",
-                       r.value, round(computed / 1000.0, 6), r.source, r.lines, unit="gbp_millions", printed=r.printed,
-                       tolerance=0.5 * reconcile.precision_of(r.printed),
-                       detail=f"summary in-year £000: " + ", ".join(f"{y} {lines.get(y, float('nan')):,.0f}" for y in years)))
+                rows.append(_printed_f("stated_capital_total", f"{r.edition}: capital programme total stated = Appendix D total",
+                                       r, total["value"].iloc[0] / 1000.0, unit="gbp_millions",
+                                       detail=f"Appendix D line {total['lines'].iloc[0]}: £{total['value'].iloc[0]:,.0f}k"))
+        elif r.kind in ("gross", "income"):
+            column = "gross" if r.kind == "gross" else "external_income"
+            if r.edition in dept.index:  # the 2018 pack has no Appendix A
+                d = dept.loc[r.edition]
+                rows.append(_printed_f(f"stated_{r.kind}_vs_appendix_a",
+                                       f"{r.edition}: {r.kind} stated for {years[0]} = Appendix A total {column.replace('_', ' ')}",
+                                       r, d[column] / 1e6, unit="gbp_millions",
+                                       detail=f"Appendix A line {d['lines']}: £{d[column]:,.0f}"))
+        elif r.kind == "net":
+            net = _row(summary, edition=r.edition, year=years[0], line="net")
+            rows.append(_printed_f("stated_net_vs_summary", f"{r.edition}: net budget stated for {years[0]} = summary table",
+                                   r, net["value"] / 1000.0, unit="gbp_millions",
+                                   detail=f"summary line {net['lines']}: £{net['value']:,.0f}k"))
+            parts = stated[(stated["edition"] == r.edition) & stated["kind"].isin(["gross", "income"])].set_index("kind")
+            if len(parts) == 2:
+                computed = round(parts.at["gross", "value"] + parts.at["income", "value"], 6)
+                rows.append(_f("stated_gross_less_income", f"{r.edition}: gross less income stated for {years[0]} = net stated",
+                               r.value, computed, r.source, _span(parts["lines"].tolist() + [r.lines]),
+                               unit="gbp_millions", tolerance=reconcile.precision_of(r.printed),
+                               detail=_equals_bridge_line(summary, r.edition, years[0], computed, r.printed)))
+        else:
+            lines = summary[(summary["edition"] == r.edition) & (summary["line"] == r.kind)].set_index("year")["value"]
+            computed = lines[years[0]] if r.span == "first_year" else lines.reindex(years).sum()
+            what = f"{years[0]}" if r.span == "first_year" else f"{years[0]} to {years[-1]} in total"
+            rows.append(_printed_f(f"stated_{r.kind}_total", f"{r.edition}: {r.kind} stated for {what} = summary table",
+                                   r, round(computed / 1000.0, 6), unit="gbp_millions",
+                                   detail="summary in-year £000: " + ", ".join(f"{y} {lines.get(y, float('nan')):,.0f}" for y in years)))
     return rows
+
+
+def _department_totals(revenue: pd.DataFrame | None) -> pd.DataFrame:
+    """Appendix A's department total row of each edition (£), with its lines."""
+    if revenue is None or revenue.empty:
+        return pd.DataFrame(columns=[*REVENUE_COLUMNS, "lines"])
+    dept = revenue[revenue["level"] == "department_total"]
+    wide = dept.pivot_table(index="edition", columns="column", values="value", aggfunc="first")
+    return wide.join(dept.groupby("edition")["lines"].first())
+
+
+def _span(lines: list[str]) -> str:
+    """The line range covering several citations: ["496", "497", "498"] -> "496-498"."""
+    numbers = [int(n) for item in lines for n in re.split(r"[-;]", str(item)) if n]
+    return str(min(numbers)) if min(numbers) == max(numbers) else f"{min(numbers)}-{max(numbers)}"
+
+
+def _equals_bridge_line(summary: pd.DataFrame, edition: str, year: str, value_millions: float, printed: str) -> str:
+    """Which of the year's summary lines a £m figure equals at its printed
+    precision, as a note ("" if none): an error's likely origin."""
+    decimals = reconcile.decimals_of(printed)
+    frame = summary[(summary["edition"] == edition) & (summary["year"] == year)]
+    hits = [f"{line} {v:,.0f}k (line {where})" for line, v, where in zip(frame["line"], frame["value"], frame["lines"])
+            if reconcile.round_half_away(v / 1000.0, decimals) == reconcile.round_half_away(value_millions, decimals)]
+    return ("equals the summary's " + ", ".join(hits)) if hits else ""
+
+
+def _printed_decimals(printed: str | None, value: float) -> int:
+    """Decimal places a figure is printed to; "£151,4m" (a comma for the point)
+    counts by its parsed value."""
+    text = repr(float(value)).rstrip("0").rstrip(".")
+    return max(reconcile.decimals_of(printed), len(text.split(".")[1]) if "." in text else 0)
+
+
+def _printed_f(check, description, r, exact, unit, detail="", published=None) -> dict:
+    """A finding for a printed figure (row ``r``: value, printed, source, lines)
+    against the exact value it stands for, classed by reconcile.printed_kind."""
+    get = r.get if isinstance(r, pd.Series) else lambda name: getattr(r, name)
+    published = get("value") if published is None else published
+    printed = get("printed") or None
+    decimals = _printed_decimals(printed, published)
+    kind, how = reconcile.printed_kind(published, exact, decimals)
+    return _f(check, description, published, exact, get("source"), get("lines"), unit=unit, printed=printed, kind=kind,
+              detail="; ".join(x for x in (detail, how) if x))
 
 
 def check_capital(capital: pd.DataFrame) -> list[dict]:
@@ -731,11 +1057,11 @@ def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
         first = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=first, line="net")
         sub = _row(summary, edition=edition, year=first, line="subtotal")
-        rows.append(_f("revenue_vs_summary_net", f"{edition}: summary net budget {first} (£000) = Appendix A total net",
-                       net["value"], d.net / 1000.0, net["source"], net["lines"], tolerance=0.5, unit="gbp_thousands"))
-        rows.append(_f("revenue_vs_summary_start", f"{edition}: summary sub total (original + transfers) = Appendix A previous-year total",
-                       sub["value"], d.previous_net / 1000.0, sub["source"], sub["lines"], tolerance=0.5,
-                       unit="gbp_thousands", detail=f"Appendix A lines {where}"))
+        rows.append(_printed_f("revenue_vs_summary_net", f"{edition}: summary net budget {first} (£000) = Appendix A total net",
+                               net, d.net / 1000.0, unit="gbp_thousands", detail=f"Appendix A line {where}"))
+        rows.append(_printed_f("revenue_vs_summary_start",
+                               f"{edition}: summary sub total (original + transfers) = Appendix A previous-year total",
+                               sub, d.previous_net / 1000.0, unit="gbp_thousands", detail=f"Appendix A line {where}"))
     return rows
 
 
@@ -754,19 +1080,35 @@ def check_item_keys(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame
     return rows
 
 
+def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> list[dict]:
+    """Judgement checks on the item-key mapping: each possible missed link
+    (:func:`link_candidates`) and each carried-over item with no predecessor
+    in the previous year's MTFS (:func:`unmatched_carried_over`)."""
+    rows = [_f("item_key_candidate", f"{r.edition} {r.ref}: carried over ({r.stars}) but not linked; looks like "
+               f"{r.earlier_edition} {r.earlier_ref}", None, None, r.source, r.lines, kind="review",
+               detail=f"'{r.description}' vs '{r.earlier_description}' (word overlap {r.score:.2f})")
+            for r in link_candidates(items, keys).itertuples()]
+    rows += [_f("item_carried_over_unmatched", f"{r.edition} {r.ref}: marked {r.stars} (in the previous MTFS) but no "
+                f"{r.previous} item carries its key", None, None, r.source, r.lines, kind="review",
+                detail=f"'{r.description}'; the {r.previous} report heads no such item")
+             for r in unmatched_carried_over(items, prose, keys).itertuples()]
+    return rows
+
+
 def findings(data_dir=None) -> pd.DataFrame:
     """Every budget check, as finding rows (including ``ok`` rows)."""
     d = load_all(data_dir)
     rows = []
     rows += check_bridge(d["summary"])
-    rows += check_divisions(d["divisions"], d["summary"])
+    rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
-    rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"])
+    rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])
     rows += check_revenue(d["revenue"], d["summary"])
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
+    rows += check_item_links(d["items"], d["prose"], d["item_keys"])
     return reconcile.frame(rows)
 
 
@@ -796,8 +1138,9 @@ def explorer_choices(data: dict, edition: str) -> dict[str, list[str]]:
 def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str | None = None,
                   item_key: str | None = None) -> dict:
     """Everything the explorer shows for a choice: the net budget total as
-    text, the division's lines, the item's history across editions, and the
-    findings that touch the choice."""
+    text, the division's lines, the item's history across editions (or, with
+    no item, the division's across editions), and the findings that touch the
+    choice."""
     view = {"total": net_budget_text(data["summary"], edition)}
     rev = data["revenue"]
     if division and edition in set(rev["edition"]):
@@ -812,7 +1155,7 @@ def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str |
         view["drift"] = forecast_drift(history, item_key, "in_year").reset_index()
     else:
         view["history"] = history.iloc[0:0]
-        view["drift"] = pd.DataFrame()
+        view["drift"] = division_history(rev, data["divisions"], division) if division else pd.DataFrame()
     touched = edition_findings(found, edition)
     if item_key:
         refs = view["history"][["edition", "ref"]].drop_duplicates()
@@ -823,6 +1166,7 @@ def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str |
         touched = found[mask & found["source"].isin(sources) & (found["kind"] != "ok")]
         touched = touched[["check", "description", "lines", "published", "computed", "difference", "kind", "detail"]]
     elif division:
-        touched = touched[touched["description"].str.contains(division, regex=False)]
+        names = {division, *view["drift"].get("division", [])}
+        touched = touched[touched["description"].apply(lambda d: any(n in d for n in names))]
     view["findings"] = touched.reset_index(drop=True)
     return view

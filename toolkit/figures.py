@@ -49,6 +49,26 @@ def figure(width: float = SIZE[0], height: float = SIZE[1], **subplots):
     return plt.subplots(figsize=(width, height), **subplots)
 
 
+def waterfall(steps: pd.DataFrame, title: str = "", ylabel: str = "", colours: dict | None = None,
+              width: float = 9.0, height: float = 4.5):
+    """A waterfall chart from a frame of steps (``step``, ``kind``, ``start``,
+    ``end``): each bar spans its step's start to end, coloured by ``kind``.
+    The value axis starts below the lowest running total of the inner steps
+    (not at zero), which the figure's summary should say."""
+    fig, ax = figure(width, height)
+    kinds = list(dict.fromkeys(steps["kind"]))
+    colours = colours or {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(kinds)}
+    ax.bar(steps["step"], steps["end"] - steps["start"], bottom=steps["start"], color=[colours[k] for k in steps["kind"]])
+    inner = steps.loc[steps["kind"] != kinds[0], ["start", "end"]]
+    if not inner.empty:
+        ax.set_ylim(inner.min().min() * 0.9, steps["end"].max() * 1.03)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.tick_params(axis="x", rotation=45)
+    fig.tight_layout()
+    return fig, ax
+
+
 def render(fig, fmt: str) -> bytes:
     """The figure's bytes in ``svg`` or ``png``, byte-identical for the same figure."""
     buf = io.BytesIO()
