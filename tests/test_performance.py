@@ -35,6 +35,12 @@ def one(found, check, description):
     return reconcile.only(found, check, description, exact=True)
 
 
+def pck(found, check, description):
+    """(published, computed, kind) of the one finding."""
+    row = one(found, check, description)
+    return (row["published"], row["computed"], row["kind"])
+
+
 # --- loading -------------------------------------------------------------------
 
 def test_every_dashboard_row_of_the_three_editions_loads(dashboard):
@@ -440,8 +446,7 @@ def test_new_quartile_statements_fill_the_grid(dashboard, prose):
 def test_prose_quartiles_against_the_dashboard(found):
     adm = one(found, "quartile_prose_vs_dashboard", "admissions_65 2019-20: prose quartile against the dashboard")
     assert (adm["published"], adm["computed"], adm["kind"], adm["lines"]) == (2.0, 2.0, "ok", "3104-3106")
-    dp = one(found, "quartile_prose_vs_dashboard", "dp_users 2019-20: prose quartile against the dashboard")
-    assert (dp["published"], dp["computed"], dp["kind"]) == (1.0, 1.0, "ok")
+    assert pck(found, "quartile_prose_vs_dashboard", "dp_users 2019-20: prose quartile against the dashboard") == (1.0, 1.0, "ok")
 
 
 def test_text_claims(dashboard, prose, registry, national, found):
@@ -469,20 +474,15 @@ def test_bad_text_claim_word(data_copy):
 
 
 def test_prose_statistics_against_the_national_file(found):
-    change = one(found, "national_change", "reablement_no_ongoing 2019-20: stated change in percentage points")
-    assert (change["published"], change["computed"], change["kind"]) == (3.0, 3.0, "ok")
-    assert "84.5 (2018-19) -> 87.5 (2019-20)" in change["detail"]
-    info = one(found, "national_value", "info_users 2021-22: prose value against the national file")
-    assert (info["published"], info["computed"], info["kind"]) == (57.0, 56.8, "rounding")
-    reab = one(found, "national_value", "reablement_no_ongoing 2022-23: prose value against the national file")
-    assert (reab["published"], reab["computed"], reab["kind"]) == (88.0, 87.8, "rounding")
+    assert pck(found, "national_change", "reablement_no_ongoing 2019-20: stated change in percentage points") == (3.0, 3.0, "ok")
+    assert "84.5 (2018-19) -> 87.5 (2019-20)" in one(found, "national_change", "reablement_no_ongoing 2019-20: stated change in percentage points")["detail"]
+    assert pck(found, "national_value", "info_users 2021-22: prose value against the national file") == (57.0, 56.8, "rounding")
+    assert pck(found, "national_value", "reablement_no_ongoing 2022-23: prose value against the national file") == (88.0, 87.8, "rounding")
 
 
 def test_prose_milestones_against_the_dashboard(found):
-    her = one(found, "prose_vs_dashboard", "heritage_visits 2023-24: prose milestone against the dashboard")
-    assert (her["published"], her["computed"], her["kind"]) == (102000.0, 102100.0, "rounding")
-    tgt = one(found, "prose_vs_dashboard", "home_91_days 2018-19: prose target against the dashboard")
-    assert (tgt["published"], tgt["computed"], tgt["kind"]) == (87.0, 87.0, "ok")
+    assert pck(found, "prose_vs_dashboard", "heritage_visits 2023-24: prose milestone against the dashboard") == (102000.0, 102100.0, "rounding")
+    assert pck(found, "prose_vs_dashboard", "home_91_days 2018-19: prose target against the dashboard") == (87.0, 87.0, "ok")
 
 
 def test_series_breaks_split_the_history(dashboard):
@@ -517,3 +517,33 @@ def test_rank_history_names_polarity(national, registry):
     row = ranks[(ranks["measure"] == "reablement_no_ongoing") & (ranks["year"] == "2019-20")].iloc[0]
     assert (row["polarity"], row["rank"], row["percentile_100_best"]) == ("higher", 34, 77.9)
     assert set(ranks[ranks["code"] == "ASC6"]["polarity"]) == {"none"}
+
+
+# --- the notebook in the 2019, 2021 and 2024 packs (papermill) -----------------------
+
+PACK_TABLES = {
+    # edition: (dashboard rows, last quartile year, text claims, travel pairs, ASC2 in the national summary)
+    2019: (30, "2017-18", 8, 0, ["user_qol", "2017-18", 108, 150]),
+    2021: (30, "2019-20", 29, 20, ["user_qol", "2019-20", 91, 146]),
+    2024: (31, "2023-24", 32, 38, ["user_qol", "2022-23", 74, 149]),
+}
+
+
+@pytest.mark.parametrize("edition", sorted(PACK_TABLES))
+def test_notebook_tables_in_each_dashboard_pack(edition, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "out"
+    papermill.execute_notebook(str(sources.ROOT / "notebooks" / "performance.ipynb"), str(tmp_path / "run.ipynb"),
+                               parameters={"edition": edition, "output_dir": str(out)}, progress_bar=False,
+                               cwd=str(sources.ROOT / "notebooks"))
+    tables = out / "tables"
+    rows, last_year, n_claims, n_travel, qol = PACK_TABLES[edition]
+    assert len(pd.read_csv(tables / "performance_dashboard.csv")) == rows
+    assert list(pd.read_csv(tables / "performance_quartiles.csv").columns)[-1] == last_year
+    claims = pd.read_csv(tables / "performance_text_claims.csv")
+    assert len(claims) == n_claims and set(claims["source"]) <= set(perf.sources_up_to(edition))
+    assert len(pd.read_csv(tables / "performance_travel.csv")) == n_travel
+    summary = pd.read_csv(tables / "performance_national_summary.csv").set_index("code")
+    assert summary.loc["ASC2", ["measure", "year", "rank", "n"]].tolist() == qol
+    findings = pd.read_csv(tables / "performance_findings.csv")
+    assert set(findings["kind"]) <= {"rounding", "mismatch", "missing", "review"}

@@ -569,7 +569,8 @@ def clean_dashboard(dashboard: pd.DataFrame, registry: pd.DataFrame, edition: in
     return out
 
 
-def _sources_up_to(up_to: int | None) -> list[str]:
+def sources_up_to(up_to: int | None) -> list[str]:
+    """The papers of the packs up to edition ``up_to`` (every pack for None)."""
     return [PACKS[e] for e in PACKS if up_to is None or e <= up_to]
 
 
@@ -579,7 +580,7 @@ def quartile_grid(quartile_frame: pd.DataFrame, up_to: int | None = None,
     from statements published up to edition ``up_to``, and the same grid as
     labels: the quartile, or "not N" where the papers only say the council
     was not in quartile N (``not_quartile`` in ``prose``)."""
-    sources = _sources_up_to(up_to)
+    sources = sources_up_to(up_to)
     moves = quartile_movements(quartile_frame[quartile_frame["source"].isin(sources)])
     grid = moves.pivot(index="measure", columns="period", values="quartile")
     labels = moves.pivot(index="measure", columns="period", values="quartile").map(
@@ -780,6 +781,15 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
                      "source": c["source"], "lines": c["lines"]})
     return pd.DataFrame(rows, columns=["edition", "measure", "period", "claim", "says", "computed", "status", "basis",
                                        "source", "lines"])
+
+
+def claims_summary(claims: pd.DataFrame) -> str:
+    """One line on a :func:`text_claims` table: how many claims, how many
+    confirmed, differing and not checkable."""
+    counts = claims["status"].value_counts()
+    return (f"{len(claims)} wording-only claims: {counts.get('confirmed', 0)} confirmed, "
+            f"{counts.get('differs', 0)} differ from the figures, {counts.get('not checkable', 0)} cannot be checked "
+            "from the papers or the national file.")
 
 
 def _claim_findings(claims: pd.DataFrame) -> list[dict]:
