@@ -35,6 +35,12 @@ def one(found, check, description):
     return reconcile.only(found, check, description, exact=True)
 
 
+def pck(found, check, description):
+    """(published, computed, kind) of the one finding."""
+    row = one(found, check, description)
+    return (row["published"], row["computed"], row["kind"])
+
+
 # --- loading -------------------------------------------------------------------
 
 def test_every_dashboard_row_of_the_three_editions_loads(dashboard):
@@ -224,8 +230,8 @@ def test_quartiles_and_movements(dashboard, prose):
 
 def test_use_of_resources_percentiles(found):
     t = perf.use_of_resources_table(perf.load_use_of_resources()).set_index("metric")
-    assert t.loc["spend_per_younger_adult", ["rank", "councils", "percentile", "quartile"]].tolist() == [141, 153, 7.9, 4]
-    assert t.loc["nhs_income_share", ["percentile", "quartile"]].tolist() == [77.0, 1]
+    assert t.loc["spend_per_younger_adult", ["rank", "councils", "percentile_100_highest", "quartile"]].tolist() == [141, 153, 7.9, 4]
+    assert t.loc["nhs_income_share", ["percentile_100_highest", "quartile"]].tolist() == [77.0, 1]
     assert t.loc["spend_per_adult", "difference_percent"] == -20.96
     assert perf.percentile_of_rank(1, 153) == 100.0 and perf.percentile_of_rank(153, 153) == 0.0
     claim = one(found, "uor_rank_claim", "nhs_income_share: quartile")
@@ -303,16 +309,23 @@ def national(registry):
 def test_national_file_loads_tidy(national):
     assert len(national) == 6376
     assert list(national.columns) == ["year", "area_code", "area_name", "council_type", "region", "code", "measure",
-                                      "ascof", "value", "published_median"]
-    assert national["value"].isna().sum() == 298
+                                      "ascof", "value", "published_median", "placeholder", "file_row"]
+    # 298 blanks in the file, and 5 placeholder zeros read as not published
+    assert national["value"].isna().sum() == 303 and national["placeholder"].sum() == 5
     leics = national[(national["area_code"] == "E10000018") & (national["code"] == "ASC5")]
     assert (leics["council_type"].iloc[0], leics["region"].iloc[0], leics["measure"].iloc[0], leics["ascof"].iloc[0]) == (
         "Counties", "East Midlands", "reablement_no_ongoing", "2D")
 
 
 def test_computed_medians_match_the_published_median(national):
+    differ = []
     for (measure, year), g in national.groupby(["measure", "year"]):
-        assert g["value"].median() == pytest.approx(g["published_median"].dropna().iloc[0]), (measure, year)
+        if g["value"].median() != pytest.approx(g["published_median"].dropna().iloc[0]):
+            differ.append((measure, year))
+    # OfLoG's own median for ASC2 2019-20 counted the five placeholder zeros
+    assert differ == [("user_qol", "2019-20")]
+    g = national[(national["measure"] == "user_qol") & (national["year"] == "2019-20")]
+    assert g["value"].median() == 0.406 and g["value"].fillna(0.0).median() == g["published_median"].iloc[0] == 0.405
 
 
 def test_national_position_pins(national, registry):
@@ -372,7 +385,7 @@ def test_national_bad_input(data_copy, registry):
         encoding="utf-8")
     with pytest.raises(LoaderError) as err:
         perf.load_national(data_copy, registry)
-    assert "row 2" in str(err.value) and "column 'Value'" in str(err.value) and "from 0 to 24 for ASC1" in str(err.value)
+    assert "row 2" in str(err.value) and "column 'Value'" in str(err.value) and "from 0 to 12 for ASC1" in str(err.value)
 
 
 def test_national_unknown_measure_and_method(national, registry):
@@ -382,3 +395,155 @@ def test_national_unknown_measure_and_method(national, registry):
         perf.national_position("dp_users", "2019-20", national=national, registry=registry)
     with pytest.raises(ValueError, match="unknown quartile method"):
         perf.national_position("ASC5", "2019-20", method="mean", national=national, registry=registry)
+
+
+# --- placeholder zeros, ASC2 = ASCOF 1J, claims, series breaks, travel ---------------
+
+def test_placeholder_zeros_are_not_published_and_reported(national, registry, found):
+    zeros = perf.national_placeholders(national)
+    assert zeros[["code", "year", "area_name", "file_row"]].values.tolist() == [
+        ["ASC2", "2019-20", "City of London", 961], ["ASC2", "2019-20", "Isles of Scilly", 992],
+        ["ASC2", "2019-20", "Kent", 962], ["ASC2", "2019-20", "Trafford", 1014], ["ASC2", "2019-20", "Wokingham", 938]]
+    pos = perf.national_position("ASC2", "2019-20", national=national, registry=registry)
+    assert (pos["value"], pos["rank"], pos["n"], pos["quartile"], pos["median"]) == (0.399, 91, 146, 3, 0.406)
+    # a zero stays a value where the registry allows it: 2D (few people, Isles of Scilly 2016-17)
+    scilly = national[(national["code"] == "ASC5") & (national["year"] == "2016-17") & (national["area_code"] == "E06000053")]
+    assert scilly["value"].tolist() == [0.0] and not scilly["placeholder"].any()
+    rows = found[found["check"] == "national_placeholder"]
+    assert len(rows) == 5 and set(rows["kind"]) == {"missing"}
+    kent = one(found, "national_placeholder", "ASC2 2019-20 Kent: exact zero read as not published")
+    assert (kent["source"], kent["lines"], kent["published"]) == ("reference/oflog_asc_data.csv", "962", 0.0)
+
+
+def test_national_ranges_come_from_the_registry(data_copy):
+    _edit(data_copy / "mappings" / "performance_measures.csv", "ASC2,higher,rate,false,,0,1,true", "ASC2,higher,rate,false,,,1,true")
+    with pytest.raises(LoaderError) as err:
+        perf.load_registry(data_copy)
+    assert "column 'valid_min'" in str(err.value) and "valid range" in str(err.value) and "'user_qol'" in str(err.value)
+
+
+def test_asc2_is_ascof_1j_not_1a(registry, national):
+    row = perf.national_measure("ASC2", registry)
+    assert (row["measure"], row["ascof"]) == ("user_qol", "1J")
+    values = national[national["code"] == "ASC2"]["value"].dropna()
+    # 1A is a score out of 24 (England about 19, i.e. 0.8 as a fraction): no council comes near
+    assert values.min() == 0.28 and values.max() == 0.489
+    first = national[national["value"].notna()].groupby("code")["year"].min()
+    assert first["ASC2"] == "2016-17" and first["ASC3"] == "2015-16"  # 1J began in 2016-17
+
+
+def test_new_quartile_statements_fill_the_grid(dashboard, prose):
+    q = perf.quartiles(dashboard, prose)
+    grid, labels = perf.quartile_grid(q, up_to=2024, prose=prose)
+    assert grid.loc["contact_users", "2022-23"] == 4 and grid.loc["feel_safe", "2021-22"] == 4
+    assert labels.loc["feel_safe", "2022-23"] == "not 4" and pd.isna(grid.loc["feel_safe", "2022-23"])
+    assert grid.loc["admissions_18_64", ["2015-16", "2016-17", "2017-18"]].tolist() == [1, 1, 1]
+    assert grid.loc["care_homes_good", "2023-24"] == 3
+    grid19, _ = perf.quartile_grid(q, up_to=2019, prose=prose)
+    assert "2022-23" not in grid19.columns and "care_homes_good" not in grid19.index
+
+
+def test_prose_quartiles_against_the_dashboard(found):
+    adm = one(found, "quartile_prose_vs_dashboard", "admissions_65 2019-20: prose quartile against the dashboard")
+    assert (adm["published"], adm["computed"], adm["kind"], adm["lines"]) == (2.0, 2.0, "ok", "3104-3106")
+    assert pck(found, "quartile_prose_vs_dashboard", "dp_users 2019-20: prose quartile against the dashboard") == (1.0, 1.0, "ok")
+
+
+def test_text_claims(dashboard, prose, registry, national, found):
+    claims = perf.text_claims(dashboard, prose, registry, national)
+    assert claims["status"].value_counts().to_dict() == {"not checkable": 25, "confirmed": 7}
+    eng = claims[(claims["measure"] == "reablement_no_ongoing") & (claims["claim"] == "versus_england")].iloc[0]
+    assert (eng["says"], eng["computed"], eng["status"]) == ("above", "higher", "confirmed")
+    assert "87.5 against the median 78.25 of 150 councils" in eng["basis"]
+    em = one(found, "text_claim", "reablement_no_ongoing 2019-20: versus_east_midlands 'above'")
+    assert (em["kind"], em["lines"]) == ("ok", "2912-2915") and "median 85.1 of 9 councils" in em["detail"]
+    peer = one(found, "text_claim", "placement_share_65 2022-23: peer_group_rank 'lowest'")
+    assert (peer["computed"], peer["kind"]) == ("below the peer average", "ok")
+    safe = one(found, "text_claim", "feel_safe 2019-20: not_quartile 'not in quartile 1'")
+    assert (safe["computed"], safe["kind"]) == ("quartile 2", "ok")
+    not_checkable = claims[claims["status"] == "not checkable"]
+    assert ("feel_safe", "2022-23", "not_quartile") in set(zip(not_checkable["measure"], not_checkable["period"], not_checkable["claim"]))
+
+
+def test_bad_text_claim_word(data_copy):
+    _edit(data_copy / "published" / "performance_prose.csv",
+          "2021,admissions_18_64,2019-20,versus_shire,lower", "2021,admissions_18_64,2019-20,versus_shire,smaller")
+    with pytest.raises(LoaderError) as err:
+        perf.load_prose(data_copy)
+    assert "column 'value'" in str(err.value) and "found 'smaller'" in str(err.value) and "versus_shire claim" in str(err.value)
+
+
+def test_prose_statistics_against_the_national_file(found):
+    assert pck(found, "national_change", "reablement_no_ongoing 2019-20: stated change in percentage points") == (3.0, 3.0, "ok")
+    assert "84.5 (2018-19) -> 87.5 (2019-20)" in one(found, "national_change", "reablement_no_ongoing 2019-20: stated change in percentage points")["detail"]
+    assert pck(found, "national_value", "info_users 2021-22: prose value against the national file") == (57.0, 56.8, "rounding")
+    assert pck(found, "national_value", "reablement_no_ongoing 2022-23: prose value against the national file") == (88.0, 87.8, "rounding")
+
+
+def test_prose_milestones_against_the_dashboard(found):
+    assert pck(found, "prose_vs_dashboard", "heritage_visits 2023-24: prose milestone against the dashboard") == (102000.0, 102100.0, "rounding")
+    assert pck(found, "prose_vs_dashboard", "home_91_days 2018-19: prose target against the dashboard") == (87.0, 87.0, "ok")
+
+
+def test_series_breaks_split_the_history(dashboard):
+    hist = perf.history(dashboard)
+    lib = hist[hist["measure"] == "library_visits"].set_index("period")
+    assert lib.loc["2019-20", ["value", "series", "line"]].tolist() == [780_000, "incl. website visits", "apr-nov (incl. website visits)"]
+    assert lib.loc["2022-23", ["value", "series", "line"]].tolist() == [351_000, "", "apr-nov"]
+    her = hist[hist["measure"] == "heritage_visits"].set_index("period")
+    assert her.loc["2023-24", "series"] == "incl. website visits" and her.loc["2019-20", "series"] == ""
+
+
+def test_travel_between_editions_uses_bands(dashboard, registry):
+    t = perf.travel_between_editions(dashboard, registry).set_index(["measure", "from_period"])
+    assert t.loc[("seq_prevent", "2019-20"), ["to_value", "band", "travel"]].tolist() == [56.7, "55-60 (2024)", "improved"]
+    assert t.loc[("seq_meet", "2019-20"), ["to_value", "band", "travel"]].tolist() == [14.3, "7-12 (2024)", "worsened"]
+    assert t.loc[("dp_users", "2019-20"), ["from_value", "to_value", "travel"]].tolist() == [47.5, 36.2, "worsened"]
+    assert "changed" not in set(t["travel"])
+
+
+def test_travel_across_a_series_break_is_not_comparable(data_copy):
+    _edit(data_copy / "mappings" / "performance_measures.csv",
+          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,,higher,percent,false,,",
+          "ld_employment,2024,ASCOF 1E,% of people with LD in employment,1E,,higher,percent,false,new definition,")
+    registry = perf.load_registry(data_copy)
+    t = perf.travel_between_editions(perf.load_dashboard(data_copy, registry), registry).set_index(["measure", "from_period"])
+    assert t.loc[("ld_employment", "2019-20"), ["travel", "series"]].tolist() == ["not comparable", "usual -> new definition"]
+    assert t.loc[("ld_employment", "2017-18"), "travel"] == "similar"
+
+
+def test_rank_history_names_polarity(national, registry):
+    ranks = perf.rank_history(national, registry)
+    row = ranks[(ranks["measure"] == "reablement_no_ongoing") & (ranks["year"] == "2019-20")].iloc[0]
+    assert (row["polarity"], row["rank"], row["percentile_100_best"]) == ("higher", 34, 77.9)
+    assert set(ranks[ranks["code"] == "ASC6"]["polarity"]) == {"none"}
+
+
+# --- the notebook in the 2019, 2021 and 2024 packs (papermill) -----------------------
+
+PACK_TABLES = {
+    # edition: (dashboard rows, last quartile year, text claims, travel pairs, ASC2 in the national summary)
+    2019: (30, "2017-18", 8, 0, ["user_qol", "2017-18", 108, 150]),
+    2021: (30, "2019-20", 29, 20, ["user_qol", "2019-20", 91, 146]),
+    2024: (31, "2023-24", 32, 38, ["user_qol", "2022-23", 74, 149]),
+}
+
+
+@pytest.mark.parametrize("edition", sorted(PACK_TABLES))
+def test_notebook_tables_in_each_dashboard_pack(edition, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "out"
+    papermill.execute_notebook(str(sources.ROOT / "notebooks" / "performance.ipynb"), str(tmp_path / "run.ipynb"),
+                               parameters={"edition": edition, "output_dir": str(out)}, progress_bar=False,
+                               cwd=str(sources.ROOT / "notebooks"))
+    tables = out / "tables"
+    rows, last_year, n_claims, n_travel, qol = PACK_TABLES[edition]
+    assert len(pd.read_csv(tables / "performance_dashboard.csv")) == rows
+    assert list(pd.read_csv(tables / "performance_quartiles.csv").columns)[-1] == last_year
+    claims = pd.read_csv(tables / "performance_text_claims.csv")
+    assert len(claims) == n_claims and set(claims["source"]) <= set(perf.sources_up_to(edition))
+    assert len(pd.read_csv(tables / "performance_travel.csv")) == n_travel
+    summary = pd.read_csv(tables / "performance_national_summary.csv").set_index("code")
+    assert summary.loc["ASC2", ["measure", "year", "rank", "n"]].tolist() == qol
+    findings = pd.read_csv(tables / "performance_findings.csv")
+    assert set(findings["kind"]) <= {"rounding", "mismatch", "missing", "review"}

@@ -43,6 +43,8 @@ EDITIONS = {
 #: Every pack the performance analysis runs in: the three dashboards and the
 #: 2026 pack, which has the LGA use-of-resources table instead.
 PACKS = {**EDITIONS, 2026: "004_d7bc47fa68b1d77f.txt"}
+#: The council the papers are about.
+LEICESTERSHIRE = "E10000018"
 #: The financial year each edition reports in year (April to November).
 CURRENT_PERIOD = {2019: "2018-19", 2021: "2020-21", 2024: "2023-24"}
 #: Months of the year covered by the in-year figures (April to November).
@@ -108,6 +110,13 @@ REGISTRY_COLUMNS = [
     Column("polarity", choices=POLARITIES),
     Column("unit", choices=tuple(UNITS)),
     Column("cumulative", "bool"),
+    Column("series", nullable=True,
+           description="the definition this edition's figures follow, where it broke the series "
+                       "(e.g. 'incl. website visits'); empty for the measure's usual definition"),
+    Column("valid_min", "float", nullable=True, description="national measures: lowest possible value"),
+    Column("valid_max", "float", nullable=True, description="national measures: highest possible value"),
+    Column("zero_not_published", "bool", nullable=True,
+           description="national measures: an exact zero is impossible and marks a value not published"),
     Column("definition", nullable=True),
 ]
 
@@ -131,8 +140,17 @@ def load_registry(data_dir=None) -> pd.DataFrame:
                         column=col, row=int(row), found=str(rec[col]),
                         expected=f"the same {col} across editions for measure '{measure}' "
                                  f"({col} mismatch across editions: {first[col]!r} in {first['edition']})"))
+    for row, rec in frame.iterrows():
+        if not rec["national_code"]:
+            continue
+        lo, hi = rec["valid_min"], rec["valid_max"]
+        if _missing(lo) or _missing(hi) or not lo < hi:
+            problems.append(Problem(column="valid_min", row=int(row), found=f"{lo}..{hi}",
+                                    expected=f"a valid range (valid_min < valid_max) for national measure '{rec['measure']}'"))
     if problems:
         raise LoaderError(path, problems)
+    frame["series"] = frame["series"].fillna("")
+    frame["zero_not_published"] = frame["zero_not_published"].fillna(False).astype(bool)
     return frame
 
 
@@ -258,6 +276,8 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
     out["ytd"] = [_ytd(e, f, p, n, cumul[(m, e)]) for e, m, f, p, n in
                   out[["edition", "measure", "field", "period", "note"]].itertuples(index=False)]
     out["forecast"] = out["note"].fillna("").str.contains("orecast")
+    series = {(m, e): v for m, e, v in registry[["measure", "edition", "series"]].itertuples(index=False)}
+    out["series"] = [series[(m, e)] for m, e in out[["measure", "edition"]].itertuples(index=False)]
     return out
 
 
@@ -266,7 +286,37 @@ PROSE_STATISTICS = (
     "nearest_neighbour", "quartile", "top_quartile_threshold", "top_quartile_gap", "change_percent",
     "change_points", "target", "milestone", "above_milestone", "admissions", "admissions_forecast",
     "admissions_target", "monthly_average",
+    # wording-only claims (unit text)
+    "versus_england", "versus_shire", "versus_east_midlands", "peer_group_rank", "not_quartile", "quartile_movement",
 )
+#: Text claims and the words each may hold.  ``versus_*``: the council's figure
+#: against that comparator; ``peer_group_rank``: its place among the peer
+#: group counted from the lowest value; ``not_quartile``: a quartile the
+#: council is said not to be in ("short of the top quartile", "no longer in the
+#: bottom 25%"); ``quartile_movement``: quartiles moved since the year before.
+CLAIM_WORDS = {
+    "versus": {"higher": "higher", "above": "higher", "lower": "lower", "below": "lower",
+               "better": "better", "worse": "worse"},
+    "peer_group_rank": {"lowest": 1, "second lowest": 2},
+    "quartile_movement": {"up a quartile": -1, "down a quartile": 1},
+}
+CLAIM_TEXT = ("quartile", "not_quartile", "versus_england", "versus_shire", "versus_east_midlands",
+              "peer_group_rank", "quartile_movement")
+COMPARATORS = {"versus_england": "england", "versus_shire": "shire", "versus_east_midlands": "east_midlands"}
+
+
+def _claim_problem(statistic: str, value: str) -> str | None:
+    """What a text claim should hold, when ``value`` is not a word it may hold."""
+    if statistic in ("quartile", "not_quartile"):
+        ok = not math.isnan(quartile_number(value))
+        words = ", ".join(sorted(QUARTILE_WORDS))
+    elif statistic in COMPARATORS:
+        ok, words = value in CLAIM_WORDS["versus"], ", ".join(CLAIM_WORDS["versus"])
+    elif statistic in CLAIM_WORDS:
+        ok, words = value in CLAIM_WORDS[statistic], ", ".join(CLAIM_WORDS[statistic])
+    else:
+        return None
+    return None if ok else f"for a {statistic} claim, one of: {words}"
 
 
 def load_prose(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -281,6 +331,12 @@ def load_prose(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFr
     known = set(registry["measure"])
     problems = [Problem(column="measure", row=int(r), found=m, expected="a measure key of the registry (unknown measure key)")
                 for r, m in frame["measure"].items() if m not in known]
+    for row, rec in frame.iterrows():
+        expected = _claim_problem(rec["statistic"], str(rec["value"]).lower())
+        if rec["statistic"] in CLAIM_TEXT and rec["unit"] != "text":
+            problems.append(Problem(column="unit", row=int(row), found=rec["unit"], expected=f"text for a {rec['statistic']} claim"))
+        elif expected:
+            problems.append(Problem(column="value", row=int(row), found=str(rec["value"]), expected=expected))
     if problems:
         raise LoaderError(path, problems)
     frame["number"] = pd.to_numeric(frame["value"].where(frame["unit"] != "text"), errors="coerce")
@@ -460,17 +516,23 @@ def direction(earlier, later, polarity: str, unit: str, low=None, high=None) -> 
 
 
 def history(dashboard: pd.DataFrame, prose: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each measure's values across the editions: one row per measure, period
-    and basis (``year`` for full-year figures, ``apr-nov`` for in-year
-    figures, ``forecast``), taken from the latest edition that prints it."""
+    """Each measure's values across the editions: one row per measure, period,
+    basis (``year`` for full-year figures, ``apr-nov`` for in-year figures,
+    ``forecast``) and series, taken from the latest edition that prints it.
+
+    ``series`` is the registry's definition label of the printing edition
+    (empty for the usual definition): figures on a changed definition (library
+    visits including website visits in 2021) form their own series, and
+    ``line`` (basis plus series) keeps them off the usual series' line."""
     sel = dashboard[dashboard["field"].isin(["performance", "previous"]) & (dashboard["part"] == "value")
                     & dashboard["number"].notna()].copy()
     sel["basis"] = ["forecast" if f else ("apr-nov" if y else "year") for f, y in zip(sel["forecast"], sel["ytd"])]
     sel = sel.sort_values("edition")
-    out = sel.groupby(["measure", "period", "basis"], as_index=False).last()
+    out = sel.groupby(["measure", "period", "basis", "series"], as_index=False).last()
     out["year"] = out["period"].str[:4].astype(int)
-    return out[["measure", "period", "year", "basis", "number", "unit", "printed", "edition", "source", "lines"]].rename(
-        columns={"number": "value"}).sort_values(["measure", "period", "basis"]).reset_index(drop=True)
+    out["line"] = [b if not s else f"{b} ({s})" for b, s in zip(out["basis"], out["series"])]
+    return out[["measure", "period", "year", "basis", "series", "line", "number", "unit", "printed", "edition", "source",
+                "lines"]].rename(columns={"number": "value"}).sort_values(["measure", "period", "basis", "series"]).reset_index(drop=True)
 
 
 def history_up_to(dashboard: pd.DataFrame, edition: int, measures_of: int | None = None) -> pd.DataFrame:
@@ -507,13 +569,31 @@ def clean_dashboard(dashboard: pd.DataFrame, registry: pd.DataFrame, edition: in
     return out
 
 
-def quartile_grid(movements: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
+def sources_up_to(up_to: int | None) -> list[str]:
+    """The papers of the packs up to edition ``up_to`` (every pack for None)."""
+    return [PACKS[e] for e in PACKS if up_to is None or e <= up_to]
+
+
+def quartile_grid(quartile_frame: pd.DataFrame, up_to: int | None = None,
+                  prose: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Quartile (1 top .. 4 bottom) by measure (rows) and period (columns),
-    from statements published up to edition ``up_to``."""
-    q = movements
-    if up_to is not None:
-        q = q[q["source"].isin([PACKS[e] for e in PACKS if e <= up_to])]
-    return q.pivot(index="measure", columns="period", values="quartile").sort_index()
+    from statements published up to edition ``up_to``, and the same grid as
+    labels: the quartile, or "not N" where the papers only say the council
+    was not in quartile N (``not_quartile`` in ``prose``)."""
+    sources = sources_up_to(up_to)
+    moves = quartile_movements(quartile_frame[quartile_frame["source"].isin(sources)])
+    grid = moves.pivot(index="measure", columns="period", values="quartile")
+    labels = moves.pivot(index="measure", columns="period", values="quartile").map(
+        lambda q: "" if pd.isna(q) else f"{q:g}")
+    if prose is not None:
+        nots = prose[(prose["statistic"] == "not_quartile") & prose["source"].isin(sources)]
+        for _, r in nots.iterrows():
+            if r["measure"] in grid.index and r["period"] in grid.columns and pd.notna(grid.at[r["measure"], r["period"]]):
+                continue
+            grid.loc[r["measure"], r["period"]] = float("nan")
+            labels.loc[r["measure"], r["period"]] = f"not {quartile_number(r['value']):g}"
+    grid = grid.sort_index().sort_index(axis=1)
+    return grid, labels.reindex(index=grid.index, columns=grid.columns).fillna("")
 
 
 def cqc_table(cqc: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
@@ -537,18 +617,37 @@ def findings_for(found: pd.DataFrame, edition: int) -> pd.DataFrame:
 
 def travel_between_editions(dashboard: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
     """Direction of travel of each measure's full-year value between
-    consecutive editions (e.g. 2017-18 in 2019 -> 2019-20 in 2021)."""
+    consecutive published years (e.g. 2017-18 in 2019 -> 2019-20 in 2021).
+
+    Band measures move towards or away from the target band the later
+    value's edition printed (``band`` says which).  A pair across a series
+    break (the registry's ``series``: a changed definition) is ``not
+    comparable``.
+    """
     hist = history(dashboard)
     full = hist[hist["basis"] == "year"]
     meta = measures(registry).set_index("measure")
+    bands = {}
+    tgt = dashboard[(dashboard["field"] == "target") & dashboard["part"].isin(["low", "high"])]
+    for (ed, measure), g in tgt.groupby(["edition", "measure"]):
+        parts = g.set_index("part")["number"]
+        bands[(measure, ed)] = (float(parts["low"]), float(parts["high"]))
     rows = []
     for measure, group in full.groupby("measure"):
         group = group.sort_values("period")
+        info = meta.loc[measure]
         for (_, a), (_, b) in zip(group.iloc[:-1].iterrows(), group.iloc[1:].iterrows()):
+            low, high = bands.get((measure, b["edition"]), (None, None))
+            if a["series"] != b["series"]:
+                travel = "not comparable"
+            else:
+                travel = direction(a["value"], b["value"], info["polarity"], info["unit"], low=low, high=high)
             rows.append({"measure": measure, "from_period": a["period"], "to_period": b["period"],
                          "from_value": a["value"], "to_value": b["value"],
-                         "travel": direction(a["value"], b["value"], meta.loc[measure, "polarity"], meta.loc[measure, "unit"])})
-    return pd.DataFrame(rows, columns=["measure", "from_period", "to_period", "from_value", "to_value", "travel"])
+                         "band": "" if low is None else f"{low:g}-{high:g} ({b['edition']})",
+                         "series": a["series"] if a["series"] == b["series"] else f"{a['series'] or 'usual'} -> {b['series'] or 'usual'}",
+                         "travel": travel})
+    return pd.DataFrame(rows, columns=["measure", "from_period", "to_period", "from_value", "to_value", "band", "series", "travel"])
 
 
 def quartiles(dashboard: pd.DataFrame, prose: pd.DataFrame) -> pd.DataFrame:
@@ -566,10 +665,142 @@ def quartiles(dashboard: pd.DataFrame, prose: pd.DataFrame) -> pd.DataFrame:
 
 def quartile_movements(quartile_frame: pd.DataFrame) -> pd.DataFrame:
     """Quartile by measure and period (dashboard first, else prose) and the
-    movement from the previous period (negative = moved up)."""
+    movement from the previous period with a published quartile
+    (``from_period``; negative = moved up)."""
     q = quartile_frame.sort_values(["measure", "period", "origin"]).groupby(["measure", "period"], as_index=False).first()
+    q["from_period"] = q.groupby("measure")["period"].shift()
     q["movement"] = q.groupby("measure")["quartile"].diff()
-    return q[["measure", "period", "quartile", "movement", "origin", "source", "lines"]]
+    return q[["measure", "period", "quartile", "from_period", "movement", "origin", "source", "lines"]]
+
+
+def _previous_year(period: str) -> str:
+    """"2019-20" -> "2018-19"."""
+    start = int(period[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _council_value(dashboard: pd.DataFrame, prose: pd.DataFrame, edition: int, measure: str, period: str):
+    """The council's full-year figure for a period as one edition gives it:
+    the prose figure, else the dashboard's (not in-year, not a forecast)."""
+    p = prose[(prose["edition"] == edition) & (prose["measure"] == measure) & (prose["period"] == period)
+              & (prose["statistic"] == "leicestershire") & ~prose["note"].fillna("").str.contains("Apr-Nov|November|to date")]
+    if len(p):
+        return float(p["number"].iloc[0]), f"prose {p['printed'].iloc[0] or p['value'].iloc[0]} (line {p['lines'].iloc[0]})"
+    d = dashboard[(dashboard["edition"] == edition) & (dashboard["measure"] == measure) & (dashboard["period"] == period)
+                  & (dashboard["part"] == "value") & dashboard["field"].isin(["performance", "previous"])
+                  & ~dashboard["ytd"] & ~dashboard["forecast"] & dashboard["number"].notna()]
+    if len(d):
+        return float(d["number"].iloc[0]), f"dashboard {d['printed'].iloc[0]} (line {d['lines'].iloc[0]})"
+    return None, ""
+
+
+def _direction_word(value: float, comparator: float, word: str, polarity: str) -> str:
+    """The word a claim of kind ``word`` (higher/lower or better/worse) should
+    hold for ``value`` against ``comparator``."""
+    if value == comparator:
+        return "equal"
+    higher = value > comparator
+    if word in ("better", "worse"):
+        if polarity not in ("higher", "lower"):
+            return "no polarity"
+        return "better" if higher == (polarity == "higher") else "worse"
+    return "higher" if higher else "lower"
+
+
+def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataFrame,
+                national: pd.DataFrame | None = None, area: str = LEICESTERSHIRE) -> pd.DataFrame:
+    """Every wording-only claim of the prose (above or below a comparator,
+    place in the peer group, a quartile the council is not in, a quartile
+    movement) with what the data say: ``status`` is ``confirmed``,
+    ``differs`` or ``not checkable`` (neither the papers nor the national
+    file give the figures), and ``basis`` says what it was checked against.
+
+    Comparators are taken from the papers where they print both figures,
+    else from the national file (the median of the councils of England, of
+    the council's type or of its region: not the published averages, which
+    the file does not hold)."""
+    meta = measures(registry).set_index("measure")
+    covered = set(national["measure"]) if national is not None else set()
+    quarts = quartile_movements(quartiles(dashboard, prose)).set_index(["measure", "period"])["quartile"]
+    rows = []
+    claims = prose[prose["statistic"].isin(list(COMPARATORS) + ["peer_group_rank", "not_quartile", "quartile_movement"])]
+    for _, c in claims.iterrows():
+        measure, period, st, word = c["measure"], c["period"], c["statistic"], str(c["value"]).lower()
+        polarity = meta.loc[measure, "polarity"]
+        computed, basis = None, ""
+        nat_ok = measure in covered and (national is not None) and bool(
+            ((national["measure"] == measure) & (national["year"] == period) & national["value"].notna()).any())
+        if st in COMPARATORS:
+            claim, expected = word, CLAIM_WORDS["versus"][word]
+            value, where = _council_value(dashboard, prose, c["edition"], measure, period)
+            comp = prose[(prose["edition"] == c["edition"]) & (prose["measure"] == measure) & (prose["period"] == period)
+                         & (prose["statistic"] == COMPARATORS[st])]
+            if value is not None and len(comp):
+                cv = float(comp["number"].iloc[0])
+                computed = _direction_word(value, cv, expected, polarity)
+                basis = f"{where} against {COMPARATORS[st]} {comp['printed'].iloc[0] or cv} (line {comp['lines'].iloc[0]})"
+            elif nat_ok:
+                med = group_medians(national, registry, measure, period, area).set_index("group")
+                group = {"versus_england": 0, "versus_shire": 1, "versus_east_midlands": 2}[st]
+                g = med.iloc[group]
+                computed = _direction_word(float(g["council"]), float(g["median"]), expected, polarity)
+                basis = (f"national file: {g['council']:g} against the median {g['median']:g} of {g['n']} councils "
+                         f"({med.index[group]})")
+            ok = computed == expected
+        elif st == "peer_group_rank":
+            claim = word
+            value, where = _council_value(dashboard, prose, c["edition"], measure, period)
+            comp = prose[(prose["edition"] == c["edition"]) & (prose["measure"] == measure) & (prose["period"] == period)
+                         & (prose["statistic"] == "peer_group")]
+            if value is not None and len(comp):
+                cv = float(comp["number"].iloc[0])
+                computed = "below the peer average" if value < cv else "not below the peer average"
+                basis = f"{where} against the peer-group average {comp['printed'].iloc[0] or cv} (line {comp['lines'].iloc[0]}); the rank itself needs the peer councils' figures"
+            ok = computed == "below the peer average"
+        elif st == "not_quartile":
+            claim = f"not in quartile {quartile_number(word):g}"
+            if nat_ok:
+                pos = national_position(measure, period, area, national=national, registry=registry)
+                computed = f"quartile {pos['quartile']}"
+                basis = f"national file, rank method: rank {pos['rank']} of {pos['n']}"
+                ok = pos["quartile"] != quartile_number(word)
+            elif (measure, period) in quarts.index:
+                q = quarts[(measure, period)]
+                computed, basis = f"quartile {q:g}", "the quartile the papers print for the same year"
+                ok = q != quartile_number(word)
+        else:  # quartile_movement
+            claim = word
+            prev = _previous_year(period)
+            if (measure, period) in quarts.index and (measure, prev) in quarts.index:
+                moved = quarts[(measure, period)] - quarts[(measure, prev)]
+                computed, basis = f"moved {moved:+g}", f"published quartiles {prev} and {period}"
+                ok = moved == CLAIM_WORDS["quartile_movement"][word]
+        status = "not checkable" if computed is None else ("confirmed" if ok else "differs")
+        rows.append({"edition": c["edition"], "measure": measure, "period": period, "claim": st, "says": claim,
+                     "computed": computed or "", "status": status, "basis": basis or "no figures in the papers or the national file",
+                     "source": c["source"], "lines": c["lines"]})
+    return pd.DataFrame(rows, columns=["edition", "measure", "period", "claim", "says", "computed", "status", "basis",
+                                       "source", "lines"])
+
+
+def claims_summary(claims: pd.DataFrame) -> str:
+    """One line on a :func:`text_claims` table: how many claims, how many
+    confirmed, differing and not checkable."""
+    counts = claims["status"].value_counts()
+    return (f"{len(claims)} wording-only claims: {counts.get('confirmed', 0)} confirmed, "
+            f"{counts.get('differs', 0)} differ from the figures, {counts.get('not checkable', 0)} cannot be checked "
+            "from the papers or the national file.")
+
+
+def _claim_findings(claims: pd.DataFrame) -> list[dict]:
+    """A finding for each checkable text claim: ``ok`` when confirmed,
+    ``review`` when the figures say otherwise."""
+    rows = []
+    for _, c in claims[claims["status"] != "not checkable"].iterrows():
+        rows.append(_text_finding("text_claim", f"{c['measure']} {c['period']}: {c['claim']} '{c['says']}'",
+                                  c["says"], c["computed"], c["source"], c["lines"],
+                                  "ok" if c["status"] == "confirmed" else "review", c["basis"]))
+    return rows
 
 
 def percentile_of_rank(rank: float, n: float) -> float:
@@ -590,7 +821,7 @@ def use_of_resources_table(uor: pd.DataFrame) -> pd.DataFrame:
             "metric": metric, "leicestershire": lei, "england": eng, "unit": s.loc["leicestershire", "unit"],
             "difference_percent": round(100 * (lei - eng) / eng, 2),
             "rank": rank, "councils": n,
-            "percentile": round(percentile_of_rank(rank, n), 1) if not _missing(rank) else float("nan"),
+            "percentile_100_highest": round(percentile_of_rank(rank, n), 1) if not _missing(rank) else float("nan"),
             "quartile": math.ceil(4 * rank / n) if not _missing(rank) else float("nan"),
         })
     return pd.DataFrame(rows)
@@ -694,13 +925,19 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
     same edition, measure and period (admissions against the dashboard's
     admissions)."""
     rows = []
-    want = {"leicestershire": "value", "admissions": "count", "admissions_forecast": "count"}
+    want = {"leicestershire": "value", "admissions": "count", "admissions_forecast": "count",
+            "target": "value", "milestone": "value"}
     for _, p in prose[prose["statistic"].isin(list(want))].iterrows():
+        fields = ["target"] if p["statistic"] in ("target", "milestone") else ["performance", "previous"]
         dash = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
                          & (dashboard["period"] == p["period"]) & (dashboard["part"] == want[p["statistic"]])
-                         & dashboard["field"].isin(["performance", "previous"]) & dashboard["number"].notna()]
+                         & dashboard["field"].isin(fields) & dashboard["number"].notna()]
         note = p["note"] or ""
-        if p["statistic"] != "leicestershire":
+        if p["statistic"] in ("target", "milestone"):
+            # a November milestone against the dashboard's milestone, a target against a target
+            is_milestone = dash["note"].fillna("").str.contains("Milestone")
+            dash = dash[is_milestone] if p["statistic"] == "milestone" else dash[~is_milestone]
+        elif p["statistic"] != "leicestershire":
             # admissions: actual counts against actual, forecasts against forecasts
             forecast = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
                                  & (dashboard["period"] == p["period"]) & (dashboard["part"] == "value")]
@@ -868,8 +1105,8 @@ def _use_of_resources_findings(uor: pd.DataFrame) -> list[dict]:
                                           detail=f"rank {t['rank']:g} of {t['councils']:g}"))
         elif st == "claim_bottom_percent":
             rows.append(reconcile.finding(DOMAIN, "uor_rank_claim", f"{c['metric']}: share of councils at or below",
-                                          c["number"], t["percentile"], c["source"], c["lines"], tolerance=1.0, unit="percent",
-                                          detail=f"rank {t['rank']:g} of {t['councils']:g} is the {t['percentile']:g}th percentile (printed approximately)"))
+                                          c["number"], t["percentile_100_highest"], c["source"], c["lines"], tolerance=1.0, unit="percent",
+                                          detail=f"rank {t['rank']:g} of {t['councils']:g} is the {t['percentile_100_highest']:g}th percentile (printed approximately)"))
         elif st == "claim_quartile":
             rows.append(reconcile.finding(DOMAIN, "uor_rank_claim", f"{c['metric']}: quartile",
                                           quartile_number(c["value"]), t["quartile"], c["source"], c["lines"], tolerance=0,
@@ -926,7 +1163,12 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += _cqc_findings(load_cqc(data_dir))
     rows += _use_of_resources_findings(load_use_of_resources(data_dir))
     if national_path(data_dir).exists():
-        rows += national_findings(load_national(data_dir, registry), registry, dashboard, prose)
+        national = load_national(data_dir, registry)
+        rows += national_findings(national, registry, dashboard, prose)
+        rows += placeholder_findings(national)
+    else:
+        national = None
+    rows += _claim_findings(text_claims(dashboard, prose, registry, national))
     return reconcile.frame(rows)
 
 
@@ -934,10 +1176,6 @@ def findings(data_dir=None) -> pd.DataFrame:
 
 #: The national file, kept as published (see data/reference/oflog_asc_data.md).
 NATIONAL_FILE = Path("reference") / "oflog_asc_data.csv"
-#: The council the papers are about.
-LEICESTERSHIRE = "E10000018"
-#: Plausible range of a value by the registry's unit; anything outside is rejected.
-VALUE_RANGES = {"percent": (0.0, 100.0), "rate": (0.0, 1.0), "score": (0.0, 24.0), "per_100k": (0.0, 100_000.0)}
 #: The benchmarking year each pack reports (2026: the latest year in the file).
 BENCHMARK_YEAR = {2019: "2017-18", 2021: "2019-20", 2024: "2022-23", 2026: "2022-23"}
 QUARTILE_METHODS = ("rank", "interpolated")
@@ -965,12 +1203,17 @@ def national_path(data_dir=None) -> Path:
 def load_national(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """The OfLoG file as a tidy table: year, area_code, area_name,
     council_type, region, code, measure (registry key), ascof, value,
-    published_median.
+    published_median, placeholder, file_row.
 
     Rejects duplicate council/year/measure rows, codes the registry does not
-    map, and values outside the plausible range of the measure's unit.  A
-    blank value means not published (NaN).  Polarity comes from the registry;
-    the file's ``rank_order`` column is ignored.
+    map, and values outside the measure's valid range in the registry
+    (``valid_min``..``valid_max``).  A blank value means not published (NaN).
+    An exact zero where the registry says a zero is impossible
+    (``zero_not_published``) is a placeholder: its value becomes NaN and
+    ``placeholder`` is true, so it is reported (:func:`national_placeholders`),
+    not silently dropped nor ranked.  Polarity comes from the registry; the
+    file's ``rank_order`` column is ignored.  ``file_row`` is the row's line in
+    the CSV file (header = line 1).
     """
     registry = load_registry(data_dir) if registry is None else registry
     path = national_path(data_dir)
@@ -978,16 +1221,21 @@ def load_national(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Dat
                       unique=["Financial year", "Local authority code", "Code"])
     by_code = {r["national_code"]: r for _, r in registry.iterrows() if r.get("national_code")}
     problems = []
+    placeholder = []
     for row, rec in raw.iterrows():
         info = by_code.get(rec["Code"])
         if info is None:
             problems.append(Problem(column="Code", row=int(row), found=rec["Code"],
                                     expected="a national code mapped in the measure registry (" + ", ".join(sorted(by_code)) + ")"))
+            placeholder.append(False)
             continue
-        lo, hi = VALUE_RANGES.get(info["unit"], (-math.inf, math.inf))
-        if not _missing(rec["Value"]) and not (lo <= rec["Value"] <= hi):
-            problems.append(Problem(column="Value", row=int(row), found=str(rec["Value"]),
-                                    expected=f"a value from {lo:g} to {hi:g} for {rec['Code']} ({info['unit']})"))
+        lo, hi = float(info["valid_min"]), float(info["valid_max"])
+        value = rec["Value"]
+        placeholder.append(bool(not _missing(value) and value == 0 and info["zero_not_published"]))
+        if not _missing(value) and not (lo <= value <= hi):
+            problems.append(Problem(column="Value", row=int(row), found=str(value),
+                                    expected=f"a value from {lo:g} to {hi:g} for {rec['Code']} ({info['measure']}, "
+                                             f"valid range in the measure registry)"))
     if problems:
         raise LoaderError(path, problems)
     out = pd.DataFrame({
@@ -996,8 +1244,16 @@ def load_national(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Dat
         "measure": [by_code[c]["measure"] for c in raw["Code"]],
         "ascof": [by_code[c]["ascof"] or "" for c in raw["Code"]],
         "value": raw["Value"], "published_median": raw["MEDIAN"],
+        "placeholder": placeholder, "file_row": raw.index.astype(int),
     })
+    out.loc[out["placeholder"], "value"] = float("nan")
     return out.sort_values(["measure", "year", "area_code"]).reset_index(drop=True)
+
+
+def national_placeholders(national: pd.DataFrame) -> pd.DataFrame:
+    """The exact zeros :func:`load_national` read as not published."""
+    cols = ["code", "measure", "year", "area_code", "area_name", "file_row"]
+    return national[national["placeholder"]][cols].sort_values(["code", "year", "area_name"]).reset_index(drop=True)
 
 
 def national_measure(measure: str, registry: pd.DataFrame) -> pd.Series:
@@ -1046,7 +1302,7 @@ def national_table(national: pd.DataFrame, registry: pd.DataFrame, measure: str,
     points = tuple(sub["value"].quantile([0.25, 0.5, 0.75], interpolation="linear"))
     out["quartile_interpolated"] = [_interpolated_quartile(v, points, info["polarity"]) for v in out["value"]]
     out["methods_disagree"] = out["quartile_rank"] != out["quartile_interpolated"]
-    out["percentile"] = [round(percentile_of_rank(r, n), 1) for r in out["rank"]]
+    out["percentile_100_best"] = [round(percentile_of_rank(r, n), 1) for r in out["rank"]]
     out.insert(0, "year", year)
     out.insert(0, "measure", info["measure"])
     return out.sort_values(["rank", "area_name"]).reset_index(drop=True)
@@ -1087,7 +1343,7 @@ def national_position(measure: str, year: str, area: str = LEICESTERSHIRE, *, me
     r = mine.iloc[0]
     q = {"rank": int(r["quartile_rank"]), "interpolated": int(r["quartile_interpolated"])}
     return {**base, "value": float(r["value"]), "rank": int(r["rank"]), "quartile": q[method],
-            "percentile": float(r["percentile"]), "quartile_rank": q["rank"], "quartile_interpolated": q["interpolated"]}
+            "percentile": float(r["percentile_100_best"]), "quartile_rank": q["rank"], "quartile_interpolated": q["interpolated"]}
 
 
 def group_medians(national: pd.DataFrame, registry: pd.DataFrame, measure: str, year: str,
@@ -1125,12 +1381,16 @@ def quartile_bounds(table: pd.DataFrame, polarity: str) -> dict:
 
 
 def rank_history(national: pd.DataFrame, registry: pd.DataFrame, area: str = LEICESTERSHIRE) -> pd.DataFrame:
-    """The council's position for every national measure and year."""
+    """The council's position for every national measure and year, with the
+    measure's polarity (for a measure without one, ``percentile_100_best``
+    is the share of councils with a lower value, not a judgement)."""
     rows = []
     for (measure, year), _ in national.groupby(["measure", "year"]):
         pos = national_position(measure, year, area, national=national, registry=registry)
-        rows.append({k: pos[k] for k in ("measure", "code", "year", "value", "median", "rank", "n", "quartile",
-                                         "quartile_interpolated", "percentile", "method")})
+        row = {k: pos[k] for k in ("measure", "code", "year", "polarity", "value", "median", "rank", "n", "quartile",
+                                   "quartile_interpolated", "method")}
+        row["percentile_100_best"] = pos["percentile"]
+        rows.append(row)
     return pd.DataFrame(rows).sort_values(["year", "measure"]).reset_index(drop=True)
 
 
@@ -1167,17 +1427,44 @@ def national_findings(national: pd.DataFrame, registry: pd.DataFrame, dashboard:
                                       detail=f"method rank: the last of the top quartile (rank <= n/4 of {len(table)}) has {computed:g}; "
                                              f"interpolated 75th percentile {bound['interpolated'][0]:g}"))
     mine = national[(national["area_code"] == area) & national["value"].notna()].set_index(["measure", "year"])["value"]
+    where = f"national file value {{:g}} ({NATIONAL_FILE.as_posix()})"
+    # the council's full-year figures as the dashboards and the prose print them
     vals = dashboard[(dashboard["part"] == "value") & dashboard["field"].isin(["previous"]) & dashboard["number"].notna()
-                     & ~dashboard["ytd"]]
-    for _, c in vals.iterrows():
+                     & ~dashboard["ytd"]].assign(origin="dashboard")
+    said = prose[(prose["statistic"] == "leicestershire") & prose["number"].notna()
+                 & ~prose["note"].fillna("").str.contains("Apr-Nov|November|to date")].assign(origin="prose")
+    for _, c in pd.concat([vals, said], ignore_index=True).iterrows():
         if (c["measure"], c["period"]) not in mine.index:
             continue
         ref = float(mine[(c["measure"], c["period"])])
-        rounded = reconcile.round_half_away(ref, reconcile.decimals_of(c["printed"]))
-        kind = "ok" if abs(ref - c["number"]) < 1e-9 else ("rounding" if rounded == c["number"] else "mismatch")
-        rows.append(reconcile.finding(DOMAIN, "national_value", f"{c['measure']} {c['period']}: dashboard value against the national file",
+        kind, how = reconcile.printed_kind(c["number"], ref, reconcile.decimals_of(c["printed"] or c["value"]))
+        rows.append(reconcile.finding(DOMAIN, "national_value", f"{c['measure']} {c['period']}: {c['origin']} value against the national file",
                                       c["number"], ref, c["source"], c["lines"], kind=kind, unit="percent",
-                                      detail=f"national file value {ref:g} ({NATIONAL_FILE.as_posix()})"))
+                                      detail=where.format(ref) + (f": {how}" if how else "")))
+    # stated changes in percentage points, against the national file's two years
+    for _, c in prose[(prose["statistic"] == "change_points") & prose["measure"].isin(covered)].iterrows():
+        prev = _previous_year(c["period"])
+        if (c["measure"], c["period"]) not in mine.index or (c["measure"], prev) not in mine.index:
+            continue
+        now, before = float(mine[(c["measure"], c["period"])]), float(mine[(c["measure"], prev)])
+        change = round(now - before, 6)
+        kind, how = reconcile.printed_kind(c["number"], change, reconcile.decimals_of(c["printed"]))
+        rows.append(reconcile.finding(DOMAIN, "national_change", f"{c['measure']} {c['period']}: stated change in percentage points",
+                                      c["number"], change, c["source"], c["lines"], kind=kind, unit="percent",
+                                      detail=f"national file {before:g} ({prev}) -> {now:g} ({c['period']})" + (f": {how}" if how else "")))
+    return rows
+
+
+def placeholder_findings(national: pd.DataFrame) -> list[dict]:
+    """One ``missing`` finding per exact zero the national loader read as not
+    published (the registry says a zero is impossible for the measure)."""
+    rows = []
+    for _, z in national_placeholders(national).iterrows():
+        rows.append(reconcile.finding(
+            DOMAIN, "national_placeholder", f"{z['code']} {z['year']} {z['area_name']}: exact zero read as not published",
+            0.0, float("nan"), NATIONAL_FILE.as_posix(), str(z["file_row"]), kind="missing", unit="",
+            detail=f"{z['measure']}: the registry says an exact zero is impossible (zero_not_published); "
+                   "left out of ranks, n and medians"))
     return rows
 
 
@@ -1202,7 +1489,7 @@ def national_summary(national: pd.DataFrame, registry: pd.DataFrame, up_to: str,
         pos = national_position(measure, year, area, national=national, registry=registry)
         med = group_medians(national, registry, measure, year, area).set_index("group")["median"]
         rows.append({"measure": measure, "code": pos["code"], "year": year, "polarity": pos["polarity"],
-                     "value": pos["value"], "rank": pos["rank"], "n": pos["n"], "percentile": pos["percentile"],
+                     "value": pos["value"], "rank": pos["rank"], "n": pos["n"], "percentile_100_best": pos["percentile"],
                      "quartile (rank method)": pos["quartile_rank"],
                      "quartile (interpolated method)": pos["quartile_interpolated"],
                      "England median": med.iloc[0], "type median": med.iloc[1], "region median": med.iloc[2]})
