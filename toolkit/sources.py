@@ -230,6 +230,9 @@ def _parse_cell(col: Column, text: str):
     return value, True
 
 
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+
+
 def parse_frame(
     raw: pd.DataFrame,
     columns: Sequence[Column],
@@ -260,7 +263,10 @@ def parse_frame(
         for row, text in raw[col.name].items():
             value, ok = _parse_cell(col, str(text))
             if not ok:
-                problems.append(Problem(column=col.name, expected=col.expected(), found=str(text), row=int(row)))
+                expected = col.expected()
+                if col.kind == "date" and _DATE_TIME.fullmatch(str(text).strip()):
+                    expected = "a date without a time of day (YYYY-MM-DD)"
+                problems.append(Problem(column=col.name, expected=expected, found=str(text), row=int(row)))
             values.append(value)
         if col.kind == "date":
             out[col.name] = pd.to_datetime(pd.Series(values, index=raw.index, dtype=object))

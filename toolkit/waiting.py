@@ -28,7 +28,6 @@ import math
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -99,12 +98,6 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
     # the key is compared as parsed: " A1" and "A1" are one person, so strip before any check
     raw = raw.apply(lambda col: col.str.strip())
     problems = []
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".parquet"):
-        # date cells typed as dates reach read_table's text as the date alone: look for times first
-        problems += _time_of_day_problems(path, [c for c in DATE_COLUMNS if c in raw.columns])
-        for col in DATE_COLUMNS:
-            if col in raw.columns:   # a date written as text with a zero time is still that date
-                raw[col] = raw[col].str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     if {"requested_date", "allocated_date", "closed_date"} <= set(raw.columns):
         # dates out of order, among the dates that parse (the others are reported below)
         asked = pd.to_datetime(raw["requested_date"].str.strip(), format="%Y-%m-%d", errors="coerce")
@@ -138,31 +131,6 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
 
 
 DATE_COLUMNS = ("requested_date", "allocated_date", "closed_date")
-
-
-def _time_of_day_problems(path: Path, columns: list[str]) -> list[Problem]:
-    """Date cells of a workbook or Parquet file that carry a time of day
-    (a date-time, not a date): each one a problem naming its row."""
-    if not columns:
-        return []
-    if path.suffix.lower() == ".parquet":
-        typed = pd.read_parquet(path, columns=columns)
-    else:
-        typed = pd.read_excel(path, dtype=object, usecols=columns)
-    typed.index = pd.RangeIndex(2, len(typed) + 2)
-    problems = []
-    for col in columns:
-        values = typed[col]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            stamps = values
-        else:
-            is_stamp = values.map(lambda v: isinstance(v, (pd.Timestamp, date)))
-            stamps = pd.to_datetime(values.where(is_stamp), errors="coerce")
-        timed = stamps.notna() & (stamps != stamps.dt.normalize())
-        for row in typed.index[timed.to_numpy()]:
-            problems.append(Problem(column=col, row=int(row), found=str(stamps[row]),
-                                    expected="a date without a time of day"))
-    return problems
 
 
 def load_extract(waiting_list_path: str | Path) -> pd.DataFrame:
