@@ -40,6 +40,11 @@ from .sources import ROOT, resolve_data_dir, sha256
 
 REPORTS_DIR = ROOT / "reports"
 KERNEL = "python3"
+#: The kernel talks to this process over loopback only.  Its own log (a
+#: warning about plain-text TCP; the interrupt jupyter_client sends before
+#: every shutdown) is noise in an unattended run; a failing cell is reported
+#: from the notebook itself.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 @dataclass
@@ -106,11 +111,7 @@ def execute_notebook(
             cwd=str(source_dir),
             progress_bar={"desc": f"{meeting_date} {name}", "leave": True} if progress else False,
             timeout_func=timeout_func,
-            # The kernel talks to this process over loopback only.  Its own
-            # log (a warning about plain-text TCP; the interrupt that
-            # jupyter_client sends before every shutdown) is noise in an
-            # unattended run; a failing cell is reported from the notebook.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=KERNEL_ARGS,
         )
     except PapermillExecutionError as exc:
         status = "failed"
@@ -510,7 +511,7 @@ def refresh_notebooks(paths: Iterable[str | Path] | None = None, timeout: int = 
     done = []
     for path in [Path(p) for p in paths] if paths else sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, record_timing=False,
+        client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, record_timing=False, extra_arguments=KERNEL_ARGS,
                                 resources={"metadata": {"path": str(path.parent.resolve())}})
         client.execute()
         for cell in nb.cells:
