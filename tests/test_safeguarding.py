@@ -174,6 +174,23 @@ def test_load_concerns_keeps_extra_columns_and_computes_tables(tmp_path):
     assert sg.sac_measures(concerns)["numerator"].isna().all()  # every count is 1 to 4
 
 
+def test_compared_received_hides_what_the_rebuilt_table_hides(tmp_path, cases):
+    path = write(tmp_path,
+                 "C1,P1,2020-01-03,community,closed_by_team,2020-01-05,true,2020-01-20,neglect,reduced,true,fully,east\n"
+                 "C2,P2,2020-01-09,community,threshold_not_met,2020-01-10,false,,financial,,false,,east\n"
+                 "C3,P1,2020-03-01,organisational,open,,true,,physical,,true,,west\n")
+    monthly = sg.monthly_cases(sg.load_concerns(path, snapshot=date(2020, 12, 11)))
+    shown = sg.compare_received(monthly, cases).set_index(["case_type", "month"])
+    march = shown.loc[("organisational", "2020-03")]
+    assert march["published"] == 56
+    assert pd.isna(march["rebuilt"]) and pd.isna(march["difference"])  # 1 concern, and 56 - 55 would say so
+    assert shown["rebuilt"].dropna().eq(0).all() and not shown["rebuilt"].dropna().between(1, 4).any()
+    assert list(shown["difference"].isna()) == list(shown["rebuilt"].isna())
+    inside = sg.compare_received(monthly, cases, internal=True).set_index(["case_type", "month"])
+    assert (inside.at[("organisational", "2020-03"), "rebuilt"], inside.at[("organisational", "2020-03"), "difference"]) == (1, -55)
+    assert inside.at[("community", "2020-01"), "rebuilt"] == 2
+
+
 @pytest.mark.parametrize("row, column, text", [
     ("C1,P1,2020-01-03,community,closed,2020-01-05,false,,neglect,,false,,x", "outcome", "one of closed_by_team"),
     ("C1,P1,2020-01-03,community,closed_by_team,2020-01-02,false,,neglect,,false,,x", "outcome_date", "on or after received_date 2020-01-03"),
@@ -214,7 +231,7 @@ def synthetic():
 def test_synthetic_extract_rebuilds_published_received_month_by_month(synthetic, cases):
     assert (synthetic["synthetic"] == "true").all()
     assert len(synthetic) == 548 + 600
-    compared = sg.compare_received(sg.monthly_cases(synthetic), cases)
+    compared = sg.compare_received(sg.monthly_cases(synthetic), cases, internal=True)
     assert len(compared) == 22
     assert (compared["difference"] == 0).all()
     assert list(compared["published"]) == [50, 51, 56, 30, 62, 65, 65, 49, 44, 34, 42,
@@ -324,13 +341,20 @@ def test_no_small_count_survives_or_can_be_recovered(case):
     hidden = [(r, c) for r in out.index for c in cols if pd.isna(out.at[r, c])]
     rels = relations_of(frame, parts, with_total_row)
     assert recoverable_exact(hidden, rels) == []
-    # nor from knowing that a hidden count is at least 1 (zeros are shown):
-    # no shown total less its shown parts equals the number of hidden parts
+    # zeros are never hidden (docs/safeguarding.md), so a reader knows each
+    # hidden count is at least 1
+    zeros = frame[cols].stack() == 0
+    assert cells[zeros[zeros].index].notna().all()
+    # in every row or column whose total is shown, the hidden cells, which a
+    # reader gets as the total less the shown parts, add up to 0 or to 5 or
+    # more: never a small count, and never their own number (each would be 1)
     for rel in rels:
         hidden_parts = [c for c in rel if c in set(hidden)]
-        total_shown = all(rel[c] == 1 for c in hidden_parts)
-        if hidden_parts and total_shown:
-            assert sum(frame.at[c] for c in hidden_parts) != len(hidden_parts), rel
+        if any(rel[c] == -1 for c in hidden_parts):
+            continue  # the total is hidden: nothing to subtract from
+        group = sum(frame.at[c] for c in hidden_parts)
+        assert group == 0 or group >= 5, (rel, group)
+        assert not hidden_parts or group != len(hidden_parts), rel
     # the shown cells are the true values
     for (r, c), v in shown.items():
         assert v == frame.at[r, c]

@@ -240,12 +240,18 @@ def case_table(monthly: pd.DataFrame, case_type: str, internal: bool = False) ->
     return out.reset_index()
 
 
-def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame, internal: bool = False) -> pd.DataFrame:
     """Cases received month by month: published (Tables 1 and 2) beside the
-    counts rebuilt from an extract."""
+    counts rebuilt from an extract, and their difference.
+
+    The rebuilt counts are those :func:`case_table` shows: unless
+    ``internal``, a count it suppresses is ``<NA>`` here too, and so is its
+    difference (the published count plus the difference would give it away)."""
     pub = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
     pub = pub[["month", "case_type", "value"]].rename(columns={"value": "published"})
-    rebuilt = monthly[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
+    shown = pd.concat([case_table(monthly, t, internal=internal).assign(case_type=t) for t in CASE_TYPES])
+    shown = shown[shown["month"] != TOTAL]
+    rebuilt = shown[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
     out = pub.merge(rebuilt, on=["month", "case_type"], how="outer")
     out["published"] = out["published"].astype("Int64")
     out["rebuilt"] = out["rebuilt"].astype("Int64")
