@@ -415,9 +415,18 @@ def test_parquet_extract_loads_like_csv(tmp_path, synthetic):
 
 def test_meetings_with_safeguarding_material_run_the_analysis():
     from toolkit import meeting
+    from toolkit.sources import SOURCES
 
-    listed = {m.date: m.analyses.get("safeguarding") for m in meeting.load_all()}
-    assert {d for d, opts in listed.items() if opts is not None} == {"2019-01-21", "2021-01-18", "2024-01-22"}
+    meetings = meeting.load_all()
+    listed = {m.date: m.analyses.get("safeguarding") for m in meetings}
+    papers = sg.papers_with_material()
+    assert set(papers) == set(SOURCES)  # every pack prints some safeguarding figure
+    expected = {m.date for m in meetings if m.source in papers}
+    assert {d for d, opts in listed.items() if opts is not None} == expected
+    for m in meetings:
+        if m.date in expected:
+            assert any("safeguarding" in item.analyses for item in m.agenda), m.date
     assert listed["2021-01-18"]["concerns_path"] == "data/synthetic/safeguarding_concerns_synthetic.csv"
+    assert listed["2018-01-16"]["concerns_path"] == listed["2026-01-19"]["concerns_path"] == ""
     assert sg.pack_of("2021-01-18") == SRC
     assert sg.packs_up_to("2021-01-18") == ["000_34a0172e3db75070.txt", "002_5b95b27d885825d4.txt", SRC]

@@ -409,6 +409,15 @@ def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
     return figures[figures["source"] == source].reset_index(drop=True)
 
 
+def papers_with_material(data_dir=None) -> list[str]:
+    """The source papers any safeguarding table cites, in paper order: the
+    meetings whose packs should run the safeguarding analysis."""
+    cited = set()
+    for loader in PUBLISHED_LOADERS:
+        cited |= set(loader(data_dir)["source"])
+    return sorted(cited)
+
+
 def packs_up_to(meeting_date) -> list[str]:
     """The source papers of the meetings held on or before ``meeting_date``,
     oldest first."""
@@ -692,6 +701,10 @@ def check_budget(budget: pd.DataFrame) -> list[dict]:
                            round(v["staffing_2023_24"] + v["running_costs_2023_24"] + v["income_2023_24"], 6),
                            rec["source"], rec["lines"], printed="£2.2m", unit="gbp_millions"))
     return rows
+
+
+#: Every loader of published safeguarding figures.
+PUBLISHED_LOADERS = (load_cases, load_sar, load_figures, load_budget)
 
 
 def findings(data_dir=None) -> pd.DataFrame:
