@@ -110,12 +110,21 @@ def test_percentages_wrong_and_truncated(found):
     # 2 / 44 = 4.545...%: half away from zero gives 5; the table prints 4 (truncated)
     feb = one(found, "percent_vs_counts", "Table 2 2020-02 transferred_to_locality: printed share of cases received")
     assert (feb["published"], feb["computed"], feb["kind"]) == (4, 5, "rounding")
-    assert "truncated" in feb["detail"]
+    assert "truncated, not rounded" in feb["detail"]
     total = one(found, "percent_vs_counts", "Table 1 total closed_by_team: printed share of cases received")
     assert (total["published"], total["computed"], total["kind"]) == (25.3, 25.4, "rounding")
+    assert "truncated" in total["detail"]  # 139 / 548 = 25.365%
+    # 35 / 49 = 71.43%: printed 71.5 so that 12.2 + 71.5 + 16.3 makes 100.0
+    aug = one(found, "percent_vs_counts", "Table 1 2020-08 threshold_not_met: printed share of cases received")
+    assert (aug["published"], aug["computed"], aug["kind"], aug["lines"]) == (71.5, 71.4, "mismatch", "1987")
+    assert "add up to exactly 100 (12.2 + 71.5 + 16.3) where the rounded shares add up to 99.9" in aug["detail"]
+    # rounded half away is "rounding" by the shared rule; exact shares are "ok"
+    jan = one(found, "percent_vs_counts", "Table 1 2020-01 closed_by_team: printed share of cases received")
+    assert (jan["published"], jan["computed"], jan["kind"]) == (32, 32, "ok")  # 16 / 50
     pct = found[found["check"] == "percent_vs_counts"]
     assert len(pct) == 71
-    assert pct["kind"].value_counts().to_dict() == {"ok": 40, "rounding": 20, "mismatch": 11}
+    assert pct["kind"].value_counts().to_dict() == {"rounding": 54, "mismatch": 11, "ok": 6}
+    assert sum("truncated, not rounded" in d for d in pct["detail"]) == 20  # the rest rounded half away
 
 
 def test_prose_against_tables_and_counts(found):
@@ -129,6 +138,14 @@ def test_prose_against_tables_and_counts(found):
     assert (csc["published"], csc["computed"], csc["kind"]) == (74, 92, "mismatch")
     week = one(found, "prose_average_vs_total", "alerts per week: 2020 alerts over the 52.3 weeks of 2020")
     assert (week["published"], week["computed"], week["kind"]) == (94, 74, "mismatch")
+    assert "94 a week would be 4,915 alerts (line 3127" in week["detail"] and "periods of the figures appear mixed" in week["detail"]
+    assert "3,578 being 74% of the alerts would make 4,835 alerts" in csc["detail"]
+    # July's 579 and December's 308 cannot both be months of a 12-month total of 3,880
+    months = one(found, "prose_months_vs_total",
+                 "alerts: the highest month (2020-07) and the lowest (2020-12) can be months of a 12-month total")
+    assert (months["published"], months["computed"], months["kind"], months["lines"]) == (3880, 3967, "mismatch", "1830;1832")
+    assert "579 + 11 x 308 = 3,967" in months["detail"] and "fits 8 to 11 months" in months["detail"]
+    assert "periods appear mixed" in months["detail"]
     msp = one(found, "prose_percent_vs_counts", "msp_outcomes_achieved_pct 2017/18: printed share of its counts")
     assert (msp["published"], msp["computed"], msp["source"], msp["lines"]) == (97.9, 94.9, "002_5b95b27d885825d4.txt", "1942")
     twice = found[found["check"] == "quoted_twice"]
@@ -138,7 +155,7 @@ def test_prose_against_tables_and_counts(found):
 def test_findings_are_registered():
     all_rows = reconcile.collect(domains=["safeguarding"])
     assert set(all_rows["domain"]) == {"safeguarding"}
-    assert (all_rows["kind"] == "mismatch").sum() == 26
+    assert (all_rows["kind"] == "mismatch").sum() == 27
 
 
 # --- the extract ------------------------------------------------------------------
@@ -390,6 +407,13 @@ def test_the_recovery_check_catches_primary_suppression_alone():
     assert recoverable_exact([("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")], rels) == []
     # the package's own check agrees
     assert disclosure.recoverable([("r0", "c0")], rels) == [("r0", "c0")]
+
+
+def test_months_that_fit_a_total():
+    assert sg.months_that_fit(3880, 579, 308) == (8, 11)
+    assert sg.months_that_fit(120, 10, 10) == (12, 12)
+    assert sg.period_bounds("2020") == (date(2020, 1, 1), date(2020, 12, 31))
+    assert sg.period_bounds("2020/21") == (date(2020, 4, 1), date(2021, 3, 31))
 
 
 def test_change_on_year_and_weekly_average():

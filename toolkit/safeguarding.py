@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import disclosure
 from .errors import LoaderError, Problem
-from .reconcile import decimals_of, finding, frame, round_half_away
+from .reconcile import decimals_of, finding, frame, printed_kind, round_half_away
 from .sources import SOURCES, Column, load_published, parse_frame, read_table, resolve_data_dir
 
 DOMAIN = "safeguarding"
@@ -549,36 +549,44 @@ def check_columns(cases: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def percentage_finding(check, description, printed_value, printed, part, whole, source, lines) -> dict:
-    """A printed percentage against its counts.  ``ok`` when it is the share
-    rounded half away from zero to the printed decimals; ``rounding`` when it
-    is the share truncated instead; ``mismatch`` otherwise."""
+def percentage_finding(check, description, printed_value, printed, part, whole, source, lines, note: str = "") -> dict:
+    """A printed percentage against its counts, classed by the one shared rule
+    :func:`toolkit.reconcile.printed_kind` (``ok`` exact; ``rounding`` rounded
+    half away from zero, or truncated, which the detail says; ``mismatch``
+    otherwise); ``computed`` is the share rounded half away from zero to the
+    printed decimals.  ``note`` is added to the detail."""
     exact = 100.0 * float(part) / float(whole)
     d = decimals_of(printed)
-    rounded = _round(exact, d)
-    truncated = math.floor(exact * 10**d + 1e-9) / 10**d
-    detail = f"{int(part)} / {int(whole)} = {exact:.4f}%"
-    if abs(rounded - printed_value) < 1e-9:
-        kind = "ok"
-    elif abs(truncated - printed_value) < 1e-9:
-        kind = "rounding"
-        detail += f"; printed {printed} is truncated, not rounded"
-    else:
-        kind = "mismatch"
-    return _f(check, description, printed_value, rounded, source, lines, kind=kind, unit="percent", detail=detail)
+    kind, why = printed_kind(printed_value, exact, d)
+    detail = "; ".join(x for x in (f"{int(part)} / {int(whole)} = {exact:.4f}%", why, note) if x)
+    return _f(check, description, printed_value, _round(exact, d), source, lines, kind=kind, unit="percent", detail=detail)
 
 
 def check_percentages(cases: pd.DataFrame) -> list[dict]:
-    """Each printed percentage against its count over cases received."""
+    """Each printed percentage against its count over cases received.  Where
+    a row's printed shares add up to exactly 100 but the rounded shares do
+    not, a share that does not match says the row looks adjusted to 100."""
     rows = []
-    for _, rec in cases[cases["unit"] == "percent"].iterrows():
+    pcts = cases[cases["unit"] == "percent"]
+    for _, rec in pcts.iterrows():
         count = _cell(cases, rec["case_type"], rec["month"], rec["measure"])
         received = _cell(cases, rec["case_type"], rec["month"], "received")
-        rows.append(percentage_finding(
+        row = pcts[(pcts["case_type"] == rec["case_type"]) & (pcts["month"] == rec["month"])]
+        shares = [float(v) for v in row["value"]]
+        rounded = [_round(100.0 * _cell(cases, rec["case_type"], rec["month"], m)["value"] / received["value"],
+                          decimals_of(p)) for m, p in zip(row["measure"], row["printed"])]
+        note = ""
+        if len(row) > 1 and abs(sum(shares) - 100) < 1e-9 and abs(sum(rounded) - 100) > 1e-9:
+            note = (f"the row's printed shares add up to exactly 100 ({' + '.join(p.strip('()%') for p in row['printed'])}) "
+                    f"where the rounded shares add up to {sum(rounded):g}: the row appears adjusted to total 100")
+        found = percentage_finding(
             "percent_vs_counts",
             f"Table {int(rec['table'])} {rec['month']} {rec['measure']}: printed share of cases received",
             rec["value"], rec["printed"], count["value"], received["value"], rec["source"], rec["lines"],
-        ))
+        )
+        if note and found["kind"] == "mismatch":
+            found["detail"] += f"; {note}"
+        rows.append(found)
     return rows
 
 
@@ -627,25 +635,7 @@ def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -
                    kind="ok" if rec["value"] >= in_year else "mismatch",
                    detail="2020/21 began in April 2020, inside the period from March 2020"))
 
-    alerts = _fig(figures, "alerts", "2020")
-    csc = _fig(figures, "alerts_via_csc", "2020")
-    csc_pct = _fig(figures, "alerts_via_csc_pct", "2020")
-    rows.append(percentage_finding("prose_percent_vs_counts", "alerts via the Customer Service Centre: share of alerts in 2020",
-                                   csc_pct["value"], csc_pct["printed"], csc["value"], alerts["value"],
-                                   csc_pct["source"], f"{alerts['lines']};{csc_pct['lines']}"))
-    change = _fig(figures, "alerts_change", "2020")
-    change_pct = _fig(figures, "alerts_change_pct", "2020")
-    prev = alerts["value"] - change["value"]
-    rows.append(percentage_finding("prose_percent_vs_counts", "alerts: change on the previous year as a share of it",
-                                   change_pct["value"], change_pct["printed"], change["value"], prev,
-                                   change_pct["source"], f"{alerts['lines']};{change_pct['lines']}"))
-    per_week = _fig(figures, "alerts_per_week", "2020")
-    avg = weekly_average(alerts["value"], date(2020, 1, 1), date(2020, 12, 31))
-    rows.append(_f("prose_average_vs_total", "alerts per week: 2020 alerts over the 52.3 weeks of 2020",
-                   per_week["value"], _round(avg, 0), per_week["source"], f"{alerts['lines']};{per_week['lines']}",
-                   tolerance=0, unit="count",
-                   detail=f"{int(alerts['value']):,} / {366 / 7:.2f} = {avg:.2f}; {int(per_week['value'])} a week would be "
-                          f"{per_week['value'] * 366 / 7:,.0f} alerts"))
+    rows += check_alerts(figures)
 
     for measure, num, den in (("msp_outcomes_achieved_pct", "msp_outcomes_achieved", "msp_outcomes_expressed"),
                               ("risk_reduced_or_removed_pct", "risk_reduced_or_removed", "risk_identified")):
@@ -658,6 +648,86 @@ def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -
             p = p.iloc[0]
             rows.append(percentage_finding("prose_percent_vs_counts", f"{measure} {n['period']}: printed share of its counts",
                                            p["value"], p["printed"], n["value"], d["value"], p["source"], p["lines"]))
+    return rows
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a calendar year (``2020``) or a financial year
+    (``2020/21``, April to March)."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return date(year, 1, 1), date(year, 12, 31)
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def months_that_fit(total: float, high: float, low: float) -> tuple[int, int]:
+    """The fewest and most months a total can cover when its highest month is
+    ``high`` and its lowest ``low``: every other month lies between them, so
+    ``high + (n - 1) * low <= total <= (n - 1) * high + low``."""
+    fewest = math.ceil((total - low) / high) + 1
+    most = math.floor((total - high) / low) + 1
+    return fewest, most
+
+
+def check_alerts(figures: pd.DataFrame) -> list[dict]:
+    """The alerts paragraph of the 2021 pack: the share via the CSC, the change
+    on the year, the weekly average and the highest and lowest months, each
+    against the total of alerts.  The figures do not share one period: each
+    detail says what period the others imply."""
+    rows = []
+    alerts = _fig(figures, "alerts")
+    period, total = alerts["period"], float(alerts["value"])
+    first, last = period_bounds(period)
+    days = (last - first).days + 1
+    months = 12 if len(period) in (4, 7) else None
+
+    csc = _fig(figures, "alerts_via_csc", period)
+    csc_pct = _fig(figures, "alerts_via_csc_pct", period)
+    implied = csc["value"] * 100 / csc_pct["value"]
+    rows.append(percentage_finding(
+        "prose_percent_vs_counts", f"alerts via the Customer Service Centre: share of alerts in {period}",
+        csc_pct["value"], csc_pct["printed"], csc["value"], total, csc_pct["source"], f"{alerts['lines']};{csc_pct['lines']}",
+        note=f"{int(csc['value']):,} being {csc_pct['printed']} of the alerts would make {implied:,.0f} alerts, not {total:,.0f}"))
+    change = _fig(figures, "alerts_change", period)
+    change_pct = _fig(figures, "alerts_change_pct", period)
+    rows.append(percentage_finding(
+        "prose_percent_vs_counts", "alerts: change on the previous year as a share of it",
+        change_pct["value"], change_pct["printed"], change["value"], total - change["value"],
+        change_pct["source"], f"{alerts['lines']};{change_pct['lines']}"))
+
+    weekly = figures[(figures["measure"] == "alerts_per_week") & (figures["area"] == "leicestershire")]
+    per_week = weekly.iloc[0]
+    avg = weekly_average(total, first, last)
+    also = "; ".join(f"line {r['lines']} quotes {r['printed']!r}" for _, r in weekly.iloc[1:].iterrows())
+    rows.append(_f(
+        "prose_average_vs_total", f"alerts per week: {period} alerts over the {days / 7:.1f} weeks of {period}",
+        per_week["value"], _round(avg, 0), per_week["source"], f"{alerts['lines']};{per_week['lines']}",
+        tolerance=0, unit="count",
+        detail=f"{total:,.0f} / {days / 7:.2f} = {avg:.2f}; {per_week['value']:g} a week would be "
+               f"{per_week['value'] * days / 7:,.0f} alerts" + (f" ({also})" if also else "")
+               + "; the periods of the figures appear mixed (see the months check)"))
+
+    high = figures[(figures["measure"] == "alerts_month_high") & (figures["area"] == "leicestershire")]
+    low = figures[(figures["measure"] == "alerts_month_low") & (figures["area"] == "leicestershire")]
+    for (_, h), (_, lo) in zip(high.iterrows(), low.iterrows()):
+        fewest, most = months_that_fit(total, h["value"], lo["value"])
+        least = h["value"] + (months - 1) * lo["value"]
+        greatest = (months - 1) * h["value"] + lo["value"]
+        fits = least <= total <= greatest
+        rows.append(_f(
+            "prose_months_vs_total",
+            f"alerts: the highest month ({h['period']}) and the lowest ({lo['period']}) can be months of a "
+            f"{months}-month total",
+            total, least if total < least else greatest, h["source"], f"{alerts['lines']};{h['lines']}",
+            unit="count", kind="ok" if fits else "mismatch",
+            detail=f"{months} months holding {h['value']:g} and {lo['value']:g} add up to between "
+                   f"{h['value']:g} + {months - 1} x {lo['value']:g} = {least:,.0f} and "
+                   f"{months - 1} x {h['value']:g} + {lo['value']:g} = {greatest:,.0f}; "
+                   f"{total:,.0f} fits {fewest} to {most} months"
+                   + ("" if fits else
+                      f", not {months}: the total appears to cover a shorter period than the monthly figures "
+                      f"and the weekly average (the periods appear mixed)"),
+        ))
     return rows
 
 
