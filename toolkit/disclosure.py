@@ -136,7 +136,7 @@ def exposed(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -
             if number and (is_small(total) or total == number)]
 
 
-def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) -> None:
+def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict], fixed: Sequence = ()) -> None:
     """Hide further cells until no hidden cell can be recovered and no row or
     column gives its hidden cells away (:func:`exposed`).
 
@@ -148,8 +148,11 @@ def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) 
     total and its smallest shown part that lifts the hidden sum to 5 or more.  Each step hides
     one more non-zero cell, and hiding every non-zero cell leaves nothing to
     recover, so the loop ends.  Deterministic: ties go to the first cells in
-    table order.
+    table order.  ``fixed``: cells never shown (counts a reader can only get by
+    subtraction, such as the rest of a group); one of them may be worked out
+    unless it is 1 to 4.
     """
+    fixed = set(fixed)
     order = {cell: k for k, cell in enumerate((r, c) for r in mask.index for c in mask.columns)}
 
     def hidden_cells():
@@ -163,7 +166,7 @@ def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) 
 
     while True:
         hidden = hidden_cells()
-        found = recoverable(hidden, relations)
+        found = [c for c in recoverable(hidden, relations) if c not in fixed or is_small(values.at[c])]
         if found:
             cell = found[0]
             near = {c for rel in relations if cell in rel for c in rel}
@@ -188,6 +191,39 @@ def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) 
         if not pick:
             return
         mask.at[pick[0]] = True
+
+
+def suppress_related(counts: dict, sums: dict | None = None, subsets: dict | None = None,
+                     internal: bool = False) -> dict:
+    """Suppress a set of related counts: ``sums`` maps a total to the parts
+    that add up to it; ``subsets`` maps a count to the group that contains it
+    (its parent), so that a reader can subtract it from the parent's count,
+    and from every larger group above that.
+
+    The same rules as :func:`suppress`: counts of 1 to 4 are hidden; then
+    more counts until no hidden count, and no rest of a group (a parent less
+    its child, never shown), can be worked out as 1 to 4 or recovered exactly,
+    and no sum with a shown total leaves hidden parts adding up to 1 to 4.
+    Zeros are shown.  Returns the counts with hidden ones as ``pd.NA``."""
+    if internal:
+        return dict(counts)
+    sums, subsets = sums or {}, subsets or {}
+    names = list(counts)
+    relations = [{**{(0, p): 1 for p in parts}, (0, total): -1} for total, parts in sums.items()]
+    rests = {}
+    for name in names:
+        group = subsets.get(name)
+        while group is not None:
+            rest = f"{group} less {name}"
+            rests[rest] = counts[group] - counts[name]
+            relations.append({(0, name): 1, (0, rest): 1, (0, group): -1})
+            group = subsets.get(group)
+    values = pd.DataFrame([{**counts, **rests}], columns=names + list(rests)).astype("Int64")
+    mask = values.apply(lambda s: s.map(is_small)).astype(bool)
+    for rest in rests:
+        mask.at[0, rest] = True
+    _secondary(mask, values, relations, fixed=[(0, rest) for rest in rests])
+    return {name: (pd.NA if mask.at[0, name] else counts[name]) for name in names}
 
 
 def suppress_nested(counts: dict, parent: dict, internal: bool = False) -> dict:

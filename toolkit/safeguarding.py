@@ -259,32 +259,46 @@ def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame, internal: bool 
     return out.sort_values(["case_type", "month"], key=lambda s: s.map({c: i for i, c in enumerate(CASE_TYPES)}) if s.name == "case_type" else s).reset_index(drop=True)
 
 
+def sac_counts(concerns: pd.DataFrame) -> dict:
+    """The counts behind the SAC-style measures of an extract.
+
+    Threshold and conversion counts are of decided concerns only (an ``open``
+    concern has no threshold decision yet); the outcomes of risk and Making
+    Safeguarding Personal are of concluded Section 42 enquiries."""
+    decided = concerns["outcome"] != "open"
+    met = decided & (concerns["outcome"] != "threshold_not_met")
+    s42 = concerns["s42_enquiry"].astype(bool)
+    concluded = s42 & concerns["enquiry_concluded_date"].notna()
+    risk = concerns["risk_outcome"].where(concluded)
+    asked = concluded & concerns["msp_asked"].astype(bool)
+    msp = concerns["msp_outcomes"].where(asked)
+    counts = {
+        "concerns": len(concerns), "decided": int(decided.sum()), "met_threshold": int(met.sum()),
+        "s42_of_decided": int((decided & s42).sum()), "s42_enquiries": int(s42.sum()),
+        "concluded": int(concluded.sum()), "risk_identified": int(risk.notna().sum()),
+    }
+    counts.update({f"risk_{o}": int((risk == o).sum()) for o in RISK_OUTCOMES})
+    counts["risk_reduced_or_removed"] = counts["risk_reduced"] + counts["risk_removed"]
+    counts.update({"msp_asked": int(asked.sum()), "msp_expressed": int(msp.notna().sum())})
+    counts.update({f"msp_{o}": int((msp == o).sum()) for o in MSP_OUTCOMES})
+    counts["msp_achieved"] = counts["msp_fully"] + counts["msp_partially"]
+    return counts
+
+
 def sac_measures(concerns: pd.DataFrame, internal: bool = False) -> pd.DataFrame:
     """SAC-style measures from an extract: numerator, denominator and share (%)
-    for the threshold conversion rate, the Section 42 share, the outcome of
-    identified risks and Making Safeguarding Personal.
+    for the share of decided concerns that met the threshold, the conversion
+    rate (decided concerns leading to a Section 42 enquiry), the Section 42
+    share of concerns that met the threshold, each outcome of identified risks
+    (reduced, removed, remained, and reduced or removed) and Making
+    Safeguarding Personal (asked; outcomes fully, partially, and fully or
+    partially achieved).
 
-    Unless ``internal``, a measure whose numerator, denominator or their
-    difference is 1 to 4 is suppressed (the difference would reveal the
-    complement's small count)."""
-    s42 = concerns["s42_enquiry"].astype(bool)
-    met = concerns["outcome"] != "threshold_not_met"
-    concluded = s42 & concerns["enquiry_concluded_date"].notna()
-    with_risk = concluded & concerns["risk_outcome"].notna()
-    asked = concluded & concerns["msp_asked"].astype(bool)
-    expressed = asked & concerns["msp_outcomes"].notna()
-    counts = {
-        "concerns": len(concerns),
-        "met_threshold": int(met.sum()),
-        "s42_enquiries": int(s42.sum()),
-        "concluded": int(concluded.sum()),
-        "risk_identified": int(with_risk.sum()),
-        "risk_reduced_or_removed": int((with_risk & concerns["risk_outcome"].isin(["reduced", "removed"])).sum()),
-        "msp_asked": int(asked.sum()),
-        "msp_expressed": int(expressed.sum()),
-        "msp_achieved": int((expressed & concerns["msp_outcomes"].isin(["fully", "partially"])).sum()),
-    }
-    shown = disclosure.suppress_nested(counts, SAC_PARENT, internal=internal)
+    Unless ``internal``, counts are suppressed by
+    :func:`toolkit.disclosure.suppress_related` over :data:`SAC_SUMS` and
+    :data:`SAC_PARENT`, and a share whose numerator or denominator is hidden
+    is hidden too."""
+    shown = disclosure.suppress_related(sac_counts(concerns), SAC_SUMS, SAC_PARENT, internal=internal)
     rows = []
     for measure, description, num, den in SAC_MEASURES:
         n, d = shown[num], shown[den]
@@ -296,19 +310,31 @@ def sac_measures(concerns: pd.DataFrame, internal: bool = False) -> pd.DataFrame
     return out
 
 
+#: Counts of an extract that add up to another.
+SAC_SUMS = {
+    "risk_identified": [f"risk_{o}" for o in RISK_OUTCOMES],
+    "risk_reduced_or_removed": ["risk_reduced", "risk_removed"],
+    "msp_expressed": [f"msp_{o}" for o in MSP_OUTCOMES],
+    "msp_achieved": ["msp_fully", "msp_partially"],
+}
 #: Nested counts of an extract: each is a subset of its parent.
 SAC_PARENT = {
-    "met_threshold": "concerns", "s42_enquiries": "met_threshold", "concluded": "s42_enquiries",
-    "risk_identified": "concluded", "risk_reduced_or_removed": "risk_identified",
-    "msp_asked": "concluded", "msp_expressed": "msp_asked", "msp_achieved": "msp_expressed",
+    "decided": "concerns", "met_threshold": "decided", "s42_of_decided": "met_threshold",
+    "s42_enquiries": "concerns", "concluded": "s42_enquiries", "risk_identified": "concluded",
+    "msp_asked": "concluded", "msp_expressed": "msp_asked",
 }
 #: measure, description, numerator, denominator.
 SAC_MEASURES = (
-    ("met_threshold_rate", "concerns that met the threshold", "met_threshold", "concerns"),
-    ("conversion_rate", "concerns leading to a Section 42 enquiry", "s42_enquiries", "concerns"),
-    ("s42_share_of_met_threshold", "Section 42 enquiries among concerns that met the threshold", "s42_enquiries", "met_threshold"),
+    ("met_threshold_rate", "decided concerns that met the threshold", "met_threshold", "decided"),
+    ("conversion_rate", "decided concerns leading to a Section 42 enquiry", "s42_of_decided", "decided"),
+    ("s42_share_of_met_threshold", "Section 42 enquiries among concerns that met the threshold", "s42_of_decided", "met_threshold"),
+    ("risk_reduced", "concluded enquiries with a risk identified: risk reduced", "risk_reduced", "risk_identified"),
+    ("risk_removed", "concluded enquiries with a risk identified: risk removed", "risk_removed", "risk_identified"),
+    ("risk_remained", "concluded enquiries with a risk identified: risk remained", "risk_remained", "risk_identified"),
     ("risk_reduced_or_removed", "concluded enquiries with a risk identified: risk reduced or removed", "risk_reduced_or_removed", "risk_identified"),
     ("msp_asked", "concluded enquiries where the person was asked about outcomes", "msp_asked", "concluded"),
+    ("msp_fully_achieved", "outcomes expressed that were fully achieved", "msp_fully", "msp_expressed"),
+    ("msp_partially_achieved", "outcomes expressed that were partially achieved", "msp_partially", "msp_expressed"),
     ("msp_outcomes_achieved", "outcomes expressed that were fully or partially achieved", "msp_achieved", "msp_expressed"),
 )
 
@@ -388,20 +414,49 @@ def sar_activity(sar: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _in_print_order(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures in the order they were printed: by meeting, then by first line."""
+    out = figures.assign(meeting=figures["source"].map(SOURCES),
+                         first_line=figures["lines"].map(lambda s: int(str(s).split(";")[0].split("-")[0])))
+    return out.sort_values(["meeting", "first_line"], kind="stable").drop(columns="first_line")
+
+
+#: Units whose figures can be set beside another area's (rates, not raw counts).
+COMPARABLE_UNITS = ("percent", "per_100k")
+
+
 def national_comparison(figures: pd.DataFrame) -> pd.DataFrame:
-    """Every measure and period printed for more than one area (Leicestershire
-    beside the East Midlands and England), one row each, with the gap to England."""
-    nums = figures[figures["unit"] != "text"]
-    keyed = nums.groupby(["measure", "period"])["area"].nunique()
-    keys = keyed[keyed > 1].index
-    part = nums.set_index(["measure", "period"]).loc[keys].reset_index()
-    part = part.drop_duplicates(["measure", "period", "area"], keep="last")
-    out = part.pivot(index=["measure", "period"], columns="area", values="value")
-    out = out.reindex(columns=["leicestershire", "east_midlands", "england"])
-    out["gap_to_england"] = out["leicestershire"] - out["england"]
-    out = out.reset_index()
-    out.columns.name = None
-    return out
+    """Leicestershire beside the East Midlands and England: one row per
+    measure and comparator period.  Where Leicestershire is not printed for
+    the comparator's period, the Leicestershire figure printed in the same
+    pack is used (as the pack itself compares them), else the latest one
+    printed; ``leicestershire_period`` says which, and ``note`` says when the
+    periods differ or no local figure is printed.  Later printings of the same
+    figure replace earlier ones."""
+    nums = figures[figures["unit"].isin(COMPARABLE_UNITS)].copy()
+    nums = _in_print_order(nums)
+    columns = ["measure", "period", "leicestershire_period", "leicestershire", "east_midlands", "england",
+               "gap_to_england", "note"]
+    rows = []
+    for measure, part in nums.groupby("measure", sort=True):
+        local = part[part["area"] == "leicestershire"]
+        others = part[part["area"] != "leicestershire"]
+        for period, nat in others.groupby("period", sort=True):
+            same = local[local["period"] == period]
+            near = local[local["source"].isin(set(nat["source"]))]
+            pick = same if not same.empty else (near if not near.empty else local)
+            latest = pick.sort_values(["meeting", "period"], kind="stable").iloc[-1] if not pick.empty else None
+            by_area = nat.drop_duplicates("area", keep="last").set_index("area")["value"]
+            england = by_area.get("england", math.nan)
+            value = math.nan if latest is None else latest["value"]
+            note = ("" if latest is not None and latest["period"] == period else
+                    "no Leicestershire figure printed" if latest is None else
+                    f"periods differ: Leicestershire {latest['period']} against {period}")
+            rows.append({"measure": measure, "period": period,
+                         "leicestershire_period": "" if latest is None else latest["period"],
+                         "leicestershire": value, "east_midlands": by_area.get("east_midlands", math.nan),
+                         "england": england, "gap_to_england": _round(value - england, 1), "note": note})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -470,8 +525,7 @@ def trend(figures: pd.DataFrame, measure: str, sources) -> pd.DataFrame:
     """One measure by period and area as printed in the given packs; where a
     later pack prints the same period again, the later figure is kept."""
     part = figures[(figures["measure"] == measure) & figures["source"].isin(list(sources))].copy()
-    part["meeting"] = part["source"].map(SOURCES)
-    part = part.sort_values(["meeting", "lines"]).drop_duplicates(["period", "area"], keep="last")
+    part = _in_print_order(part).drop_duplicates(["period", "area"], keep="last")
     return part.sort_values(["area", "period"])[["area", "period", "value", "unit", "meeting", "source", "lines"]].reset_index(drop=True)
 
 
@@ -607,14 +661,16 @@ def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -
     received = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
     osa = received[received["case_type"] == "organisational"].set_index("month")["value"]
     for measure, pick in (("osa_cases_month_high", max), ("osa_cases_month_low", min)):
+        extreme = pick(osa)
+        word = "highest" if pick is max else "lowest"
         for _, rec in figures[figures["measure"] == measure].iterrows():
             month = rec["period"]
-            extreme = pick(osa)
+            got = osa.get(month, math.nan)
             rows.append(_f(
-                "prose_vs_table", f"OSA cases received in {month} (prose) against Table 1",
-                rec["value"], osa.get(month, math.nan), rec["source"], rec["lines"], tolerance=0, unit="count",
-                detail=f"Table 1 {'highest' if pick is max else 'lowest'} month: {int(extreme)} in "
-                       + ", ".join(m for m, v in osa.items() if v == extreme),
+                "prose_vs_table", f"OSA cases received in {month} (prose, the {word} month) against Table 1",
+                rec["value"], got, rec["source"], rec["lines"], unit="count",
+                kind="ok" if rec["value"] == got == extreme else "mismatch",
+                detail=f"Table 1 {word} month: {int(extreme)} in " + ", ".join(m for m, v in osa.items() if v == extreme),
             ))
     sar_num = sar[sar["unit"] != "date"].assign(value=lambda f: f["value"].astype(float))
     ref = sar_num[sar_num["measure"] == "referrals"]
