@@ -82,6 +82,15 @@ def test_budget_lines():
     assert budget[("2024/25", "dols_in_hospitals_grant", "income")] == -52000
 
 
+def test_improvement_plan_actions_of_2026():
+    plan = sg.pack_plan(sg.load_plan(), "004_d7bc47fa68b1d77f.txt", "2026-01-19")
+    assert list(plan["lines"]) == ["1168", "1169"]
+    assert list(plan["printed"]) == ["Mar-26", "Mar-26"]
+    assert list(plan["delivery_by"]) == ["2026-03-31", "2026-03-31"]
+    assert list(plan["days_to_delivery"]) == [71, 71]
+    assert sg.pack_plan(sg.load_plan(), SRC, "2021-01-18").empty
+
+
 def test_text_figure_keeps_its_text():
     fig = sg.load_figures()
     q = fig[(fig["measure"] == "feel_safe_quartile") & (fig["period"] == "2017/18")].iloc[0]
@@ -537,5 +546,14 @@ def test_meetings_with_safeguarding_material_run_the_analysis():
             assert any("safeguarding" in item.analyses for item in m.agenda), m.date
     assert listed["2021-01-18"]["concerns_path"] == "data/synthetic/safeguarding_concerns_synthetic.csv"
     assert listed["2018-01-16"]["concerns_path"] == listed["2026-01-19"]["concerns_path"] == ""
+    assert listed["2021-01-18"]["snapshot"] == sg.SYNTHETIC_SNAPSHOT.isoformat()
+
+
+def test_an_extract_needs_its_snapshot_date():
+    from toolkit import meeting
+
+    with pytest.raises(ValueError, match="snapshot: required when concerns_path names an extract"):
+        meeting.SafeguardingOptions(concerns_path="data/synthetic/safeguarding_concerns_synthetic.csv")
+    assert meeting.SafeguardingOptions(concerns_path="").snapshot is None
     assert sg.pack_of("2021-01-18") == SRC
     assert sg.packs_up_to("2021-01-18") == ["000_34a0172e3db75070.txt", "002_5b95b27d885825d4.txt", SRC]

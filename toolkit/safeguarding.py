@@ -98,6 +98,30 @@ def load_budget(data_dir=None) -> pd.DataFrame:
     )
 
 
+def load_plan(data_dir=None) -> pd.DataFrame:
+    """Safeguarding actions of an improvement plan (the CQC Assessment 2025
+    plan in the January 2026 pack): one row per action, ``value`` the end of
+    its delivery period (``precision`` month), ``printed`` as printed."""
+    return load_published(
+        "safeguarding_plan",
+        columns=[Column("plan"), Column("improvement_area"), Column("action_id", pattern=r"[a-z_]+"),
+                 Column("action"), Column("outcome"), Column("progress"),
+                 Column("period_start", "date"), Column("precision", choices=("month",))],
+        unique=["plan", "action_id"],
+        data_dir=data_dir,
+        value_kind="date",
+    )
+
+
+def pack_plan(plan: pd.DataFrame, source: str | None, meeting_date) -> pd.DataFrame:
+    """One pack's safeguarding plan actions, with the days from the meeting to
+    the end of each delivery period (negative when past due)."""
+    part = plan[plan["source"] == source]
+    due = (part["value"] - pd.Timestamp(meeting_date)).dt.days
+    return part[["improvement_area", "action", "outcome", "progress", "printed", "lines"]].assign(
+        delivery_by=part["value"].dt.strftime("%Y-%m-%d"), days_to_delivery=due).reset_index(drop=True)
+
+
 def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
     from .sources import published_path
 
@@ -502,12 +526,63 @@ def pack_budget(budget: pd.DataFrame, source: str | None) -> pd.DataFrame:
     return part[["edition", "item", "measure", "value", "unit", "lines"]].reset_index(drop=True)
 
 
+def pack_published(figures: pd.DataFrame, budget: pd.DataFrame, plan: pd.DataFrame, source: str | None,
+                   meeting_date) -> list[tuple[str, str, pd.DataFrame]]:
+    """The tables of what one pack prints on safeguarding, as (name, caption,
+    table), leaving out those the pack has nothing for."""
+    tables = [
+        ("safeguarding_pack_figures", "Safeguarding figures printed in this pack (lines of the pack's text)",
+         pack_figures(figures, source)),
+        ("safeguarding_pack_budget", "Safeguarding, DoLS and Court of Protection budget lines and grants in this pack",
+         pack_budget(budget, source)),
+        ("safeguarding_pack_plan", "Safeguarding actions of the improvement plan in this pack, with days from the "
+         "meeting to the end of each delivery month", pack_plan(plan, source, meeting_date)),
+    ]
+    return [t for t in tables if not t[2].empty]
+
+
+#: Measures the packs print for several years: shown as trends.
+TREND_MEASURES = ("feel_safe_pct", "msp_outcomes_achieved_pct", "risk_reduced_or_removed_pct",
+                  "substantiated_pct", "enquiries_completed", "concerns_per_100k")
+
+
+def trend_tables(figures: pd.DataFrame, sources) -> list[tuple[str, str, pd.DataFrame]]:
+    """Each of :data:`TREND_MEASURES` printed in the given packs, as (name,
+    caption, table) with the latest printing of each period; measures not yet
+    printed are left out."""
+    tables = [(f"safeguarding_trend_{m}", f"{m}: as printed in the packs to date (the latest printing of each period)",
+               trend(figures, m, sources)) for m in TREND_MEASURES]
+    return [t for t in tables if not t[2].empty]
+
+
+def trend_summary(frame: pd.DataFrame) -> str:
+    """One line naming each area's figure by period, from a :func:`trend` table."""
+    suffix = {"percent": "%", "per_100k": " per 100,000"}
+    return "; ".join(f"{r.area} {r.period}: {r.value:g}{suffix.get(r.unit, '')}" for r in frame.itertuples())
+
+
+def findings_summary(found: pd.DataFrame, source: str | None) -> str:
+    """One line: how many checks on this pack's figures, and of what kind."""
+    part = found[found["source"] == source]
+    if part.empty:
+        return "No reconciliation check applies to this pack's safeguarding figures."
+    counts = part["kind"].value_counts()
+    return f"{len(part)} checks on this pack's figures: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
 def findings_for(found: pd.DataFrame, sources) -> pd.DataFrame:
     """The findings worth attention (every kind but ok) on the given packs,
     with the standard columns first."""
     part = found[(found["kind"] != "ok") & found["source"].isin(list(sources))]
     cols = ["domain", "check", "source", "lines", "published", "computed", "difference", "kind", "description", "detail"]
     return part[cols].reset_index(drop=True)
+
+
+def as_date(value) -> date | None:
+    """A date parameter as papermill passes it (ISO text, a date, or None)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def resolve_extract(path) -> Path | None:
@@ -830,7 +905,7 @@ def check_budget(budget: pd.DataFrame) -> list[dict]:
 
 
 #: Every loader of published safeguarding figures.
-PUBLISHED_LOADERS = (load_cases, load_sar, load_figures, load_budget)
+PUBLISHED_LOADERS = (load_cases, load_sar, load_figures, load_budget, load_plan)
 
 
 def findings(data_dir=None) -> pd.DataFrame:
