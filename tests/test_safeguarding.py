@@ -422,18 +422,15 @@ def sac_counts(draw):
     c["s42_of_decided"] = up(c["met_threshold"])
     c["s42_enquiries"] = c["s42_of_decided"] + up(c["concerns"] - c["decided"])
     c["concluded"] = up(c["s42_enquiries"])
-    left = c["concluded"]
-    for o in sg.RISK_OUTCOMES:
-        c[f"risk_{o}"] = up(left)
-        left -= c[f"risk_{o}"]
-    c["risk_identified"] = sum(c[f"risk_{o}"] for o in sg.RISK_OUTCOMES)
-    c["risk_reduced_or_removed"] = c["risk_reduced"] + c["risk_removed"]
     c["msp_asked"] = up(c["concluded"])
-    left = c["msp_asked"]
-    for o in sg.MSP_OUTCOMES:
-        c[f"msp_{o}"] = up(left)
-        left -= c[f"msp_{o}"]
-    c["msp_expressed"] = sum(c[f"msp_{o}"] for o in sg.MSP_OUTCOMES)
+    for prefix, codes, within, total in (("risk", sg.RISK_OUTCOMES, "concluded", "risk_identified"),
+                                         ("msp", sg.MSP_OUTCOMES, "msp_asked", "msp_expressed")):
+        left = c[within]
+        for o in codes:
+            c[f"{prefix}_{o}"] = up(left)
+            left -= c[f"{prefix}_{o}"]
+        c[total] = sum(c[f"{prefix}_{o}"] for o in codes)
+    c["risk_reduced_or_removed"] = c["risk_reduced"] + c["risk_removed"]
     c["msp_achieved"] = c["msp_fully"] + c["msp_partially"]
     return c
 
