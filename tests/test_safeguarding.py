@@ -58,13 +58,37 @@ def test_national_comparison_2022_23():
     assert (row["leicestershire"], row["east_midlands"], row["england"]) == (706, 631, 814)
     assert row["gap_to_england"] == -108
     neglect = cmp.loc[("neglect_share_of_risks_pct", "2019/20")]
-    assert (neglect["leicestershire"], neglect["england"]) == (30, 31.8)
+    assert (neglect["leicestershire"], neglect["england"], neglect["note"]) == (30, 31.8, "")
+    # the later, more precise printing (003 line 1023) replaces line 824's
+    safe = cmp.loc[("feel_safe_pct", "2022/23")]
+    assert (safe["leicestershire"], safe["england"], safe["gap_to_england"]) == (85.3, 87.1, -1.8)
+
+
+def test_national_comparison_pairs_the_2021_packs_own_comparisons():
+    figs = sg.load_figures()
+    cmp = sg.national_comparison(figs[figs["source"].isin(sg.packs_up_to("2021-01-18"))]).set_index(["measure", "period"])
+    growth = cmp.loc[("alerts_change_pct", "2019/20")]  # 001 lines 1834-1835: 25% against 14.6%
+    assert (growth["leicestershire"], growth["leicestershire_period"], growth["england"]) == (25, "2020", 14.6)
+    assert growth["gap_to_england"] == 10.4 and growth["note"] == "periods differ: Leicestershire 2020 against 2019/20"
+    risk = cmp.loc[("risk_reduced_or_removed_pct", "2019/20")]  # 001 line 1899: England only
+    assert risk["england"] == 89.5 and pd.isna(risk["leicestershire"]) and risk["note"] == "no Leicestershire figure printed"
+    later = sg.national_comparison(figs).set_index(["measure", "period"]).loc[("risk_reduced_or_removed_pct", "2019/20")]
+    assert (later["leicestershire"], later["leicestershire_period"], later["gap_to_england"]) == (96, "2023/24 to November", 6.5)
 
 
 def test_budget_lines():
     budget = sg.load_budget().set_index(["edition", "item", "measure"])["value"]
     assert budget[("2019/20", "safeguarding_dols_court_of_protection", "net_budget")] == 2634771
     assert budget[("2024/25", "dols_in_hospitals_grant", "income")] == -52000
+
+
+def test_improvement_plan_actions_of_2026():
+    plan = sg.pack_plan(sg.load_plan(), "004_d7bc47fa68b1d77f.txt", "2026-01-19")
+    assert list(plan["lines"]) == ["1168", "1169"]
+    assert list(plan["printed"]) == ["Mar-26", "Mar-26"]
+    assert list(plan["delivery_by"]) == ["2026-03-31", "2026-03-31"]
+    assert list(plan["days_to_delivery"]) == [71, 71]
+    assert sg.pack_plan(sg.load_plan(), SRC, "2021-01-18").empty
 
 
 def test_text_figure_keeps_its_text():
@@ -110,16 +134,25 @@ def test_percentages_wrong_and_truncated(found):
     # 2 / 44 = 4.545...%: half away from zero gives 5; the table prints 4 (truncated)
     feb = one(found, "percent_vs_counts", "Table 2 2020-02 transferred_to_locality: printed share of cases received")
     assert (feb["published"], feb["computed"], feb["kind"]) == (4, 5, "rounding")
-    assert "truncated" in feb["detail"]
+    assert "truncated, not rounded" in feb["detail"]
     total = one(found, "percent_vs_counts", "Table 1 total closed_by_team: printed share of cases received")
     assert (total["published"], total["computed"], total["kind"]) == (25.3, 25.4, "rounding")
+    assert "truncated" in total["detail"]  # 139 / 548 = 25.365%
+    # 35 / 49 = 71.43%: printed 71.5 so that 12.2 + 71.5 + 16.3 makes 100.0
+    aug = one(found, "percent_vs_counts", "Table 1 2020-08 threshold_not_met: printed share of cases received")
+    assert (aug["published"], aug["computed"], aug["kind"], aug["lines"]) == (71.5, 71.4, "mismatch", "1987")
+    assert "add up to exactly 100 (12.2 + 71.5 + 16.3) where the rounded shares add up to 99.9" in aug["detail"]
+    # rounded half away is "rounding" by the shared rule; exact shares are "ok"
+    jan = one(found, "percent_vs_counts", "Table 1 2020-01 closed_by_team: printed share of cases received")
+    assert (jan["published"], jan["computed"], jan["kind"]) == (32, 32, "ok")  # 16 / 50
     pct = found[found["check"] == "percent_vs_counts"]
     assert len(pct) == 71
-    assert pct["kind"].value_counts().to_dict() == {"ok": 40, "rounding": 20, "mismatch": 11}
+    assert pct["kind"].value_counts().to_dict() == {"rounding": 54, "mismatch": 11, "ok": 6}
+    assert sum("truncated, not rounded" in d for d in pct["detail"]) == 20  # the rest rounded half away
 
 
 def test_prose_against_tables_and_counts(found):
-    osa = one(found, "prose_vs_table", "OSA cases received in 2020-04 (prose) against Table 1")
+    osa = one(found, "prose_vs_table", "OSA cases received in 2020-04 (prose, the lowest month) against Table 1")
     assert (osa["published"], osa["computed"], osa["kind"]) == (30, 30, "ok")
     cost = one(found, "prose_vs_table", "cost of SARs over three years (prose) against Table 4")
     assert (cost["published"], cost["computed"], cost["kind"]) == (28436, 28436, "ok")
@@ -129,6 +162,14 @@ def test_prose_against_tables_and_counts(found):
     assert (csc["published"], csc["computed"], csc["kind"]) == (74, 92, "mismatch")
     week = one(found, "prose_average_vs_total", "alerts per week: 2020 alerts over the 52.3 weeks of 2020")
     assert (week["published"], week["computed"], week["kind"]) == (94, 74, "mismatch")
+    assert "94 a week would be 4,915 alerts (line 3127" in week["detail"] and "periods of the figures appear mixed" in week["detail"]
+    assert "3,578 being 74% of the alerts would make 4,835 alerts" in csc["detail"]
+    # July's 579 and December's 308 cannot both be months of a 12-month total of 3,880
+    months = one(found, "prose_months_vs_total",
+                 "alerts: the highest month (2020-07) and the lowest (2020-12) can be months of a 12-month total")
+    assert (months["published"], months["computed"], months["kind"], months["lines"]) == (3880, 3967, "mismatch", "1830;1832")
+    assert "579 + 11 x 308 = 3,967" in months["detail"] and "fits 8 to 11 months" in months["detail"]
+    assert "periods appear mixed" in months["detail"]
     msp = one(found, "prose_percent_vs_counts", "msp_outcomes_achieved_pct 2017/18: printed share of its counts")
     assert (msp["published"], msp["computed"], msp["source"], msp["lines"]) == (97.9, 94.9, "002_5b95b27d885825d4.txt", "1942")
     twice = found[found["check"] == "quoted_twice"]
@@ -138,7 +179,7 @@ def test_prose_against_tables_and_counts(found):
 def test_findings_are_registered():
     all_rows = reconcile.collect(domains=["safeguarding"])
     assert set(all_rows["domain"]) == {"safeguarding"}
-    assert (all_rows["kind"] == "mismatch").sum() == 26
+    assert (all_rows["kind"] == "mismatch").sum() == 27
 
 
 # --- the extract ------------------------------------------------------------------
@@ -168,10 +209,35 @@ def test_load_concerns_keeps_extra_columns_and_computes_tables(tmp_path):
     jan = monthly[(monthly["month"] == "2020-01") & (monthly["case_type"] == "community")].iloc[0]
     assert (jan["received"], jan["closed_by_team"], jan["threshold_not_met"]) == (2, 1, 1)
     sac = sg.sac_measures(concerns, internal=True).set_index("measure")
-    assert (sac.at["conversion_rate", "numerator"], sac.at["conversion_rate", "denominator"]) == (2, 3)
-    assert sac.at["conversion_rate", "value"] == 66.7
-    assert sac.at["risk_reduced_or_removed", "value"] == 100.0
-    assert sg.sac_measures(concerns)["numerator"].isna().all()  # every count is 1 to 4
+    # C3 is still open: no threshold decision yet, so it is left out of the conversion
+    assert (sac.at["conversion_rate", "numerator"], sac.at["conversion_rate", "denominator"]) == (1, 2)
+    assert sac.at["conversion_rate", "value"] == 50.0
+    assert (sac.at["met_threshold_rate", "numerator"], sac.at["met_threshold_rate", "denominator"]) == (1, 2)
+    assert sac.at["risk_reduced_or_removed", "value"] == sac.at["risk_reduced", "value"] == 100.0
+    assert sac.at["risk_removed", "value"] == sac.at["risk_remained", "value"] == 0.0
+    assert (sac.at["msp_fully_achieved", "value"], sac.at["msp_partially_achieved", "value"]) == (100.0, 0.0)
+    public = sg.sac_measures(concerns)
+    # every count is 1 to 4 or 0: only the zeros are shown, and their shares over hidden denominators are not
+    assert public["numerator"].dropna().eq(0).all() and public["denominator"].isna().all()
+    assert list(public.dropna(subset="numerator")["measure"]) == ["risk_removed", "risk_remained", "msp_partially_achieved"]
+    assert public["value"].isna().all()
+
+
+def test_compared_received_hides_what_the_rebuilt_table_hides(tmp_path, cases):
+    path = write(tmp_path,
+                 "C1,P1,2020-01-03,community,closed_by_team,2020-01-05,true,2020-01-20,neglect,reduced,true,fully,east\n"
+                 "C2,P2,2020-01-09,community,threshold_not_met,2020-01-10,false,,financial,,false,,east\n"
+                 "C3,P1,2020-03-01,organisational,open,,true,,physical,,true,,west\n")
+    monthly = sg.monthly_cases(sg.load_concerns(path, snapshot=date(2020, 12, 11)))
+    shown = sg.compare_received(monthly, cases).set_index(["case_type", "month"])
+    march = shown.loc[("organisational", "2020-03")]
+    assert march["published"] == 56
+    assert pd.isna(march["rebuilt"]) and pd.isna(march["difference"])  # 1 concern, and 56 - 55 would say so
+    assert shown["rebuilt"].dropna().eq(0).all() and not shown["rebuilt"].dropna().between(1, 4).any()
+    assert list(shown["difference"].isna()) == list(shown["rebuilt"].isna())
+    inside = sg.compare_received(monthly, cases, internal=True).set_index(["case_type", "month"])
+    assert (inside.at[("organisational", "2020-03"), "rebuilt"], inside.at[("organisational", "2020-03"), "difference"]) == (1, -55)
+    assert inside.at[("community", "2020-01"), "rebuilt"] == 2
 
 
 @pytest.mark.parametrize("row, column, text", [
@@ -214,7 +280,7 @@ def synthetic():
 def test_synthetic_extract_rebuilds_published_received_month_by_month(synthetic, cases):
     assert (synthetic["synthetic"] == "true").all()
     assert len(synthetic) == 548 + 600
-    compared = sg.compare_received(sg.monthly_cases(synthetic), cases)
+    compared = sg.compare_received(sg.monthly_cases(synthetic), cases, internal=True)
     assert len(compared) == 22
     assert (compared["difference"] == 0).all()
     assert list(compared["published"]) == [50, 51, 56, 30, 62, 65, 65, 49, 44, 34, 42,
@@ -324,13 +390,20 @@ def test_no_small_count_survives_or_can_be_recovered(case):
     hidden = [(r, c) for r in out.index for c in cols if pd.isna(out.at[r, c])]
     rels = relations_of(frame, parts, with_total_row)
     assert recoverable_exact(hidden, rels) == []
-    # nor from knowing that a hidden count is at least 1 (zeros are shown):
-    # no shown total less its shown parts equals the number of hidden parts
+    # zeros are never hidden (docs/safeguarding.md), so a reader knows each
+    # hidden count is at least 1
+    zeros = frame[cols].stack() == 0
+    assert cells[zeros[zeros].index].notna().all()
+    # in every row or column whose total is shown, the hidden cells, which a
+    # reader gets as the total less the shown parts, add up to 0 or to 5 or
+    # more: never a small count, and never their own number (each would be 1)
     for rel in rels:
         hidden_parts = [c for c in rel if c in set(hidden)]
-        total_shown = all(rel[c] == 1 for c in hidden_parts)
-        if hidden_parts and total_shown:
-            assert sum(frame.at[c] for c in hidden_parts) != len(hidden_parts), rel
+        if any(rel[c] == -1 for c in hidden_parts):
+            continue  # the total is hidden: nothing to subtract from
+        group = sum(frame.at[c] for c in hidden_parts)
+        assert group == 0 or group >= 5, (rel, group)
+        assert not hidden_parts or group != len(hidden_parts), rel
     # the shown cells are the true values
     for (r, c), v in shown.items():
         assert v == frame.at[r, c]
@@ -338,24 +411,83 @@ def test_no_small_count_survives_or_can_be_recovered(case):
     assert disclosure.suppress(frame, parts, total="total", internal=True)[cols].equals(frame[cols].astype("Int64"))
 
 
+@st.composite
+def sac_counts(draw):
+    """Counts of an extract as sg.sac_counts makes them: nested, with risk
+    and MSP outcomes adding up to their totals."""
+    up = lambda hi: draw(st.integers(min_value=0, max_value=hi))  # noqa: E731
+    c = {"concerns": draw(st.integers(min_value=0, max_value=60))}
+    c["decided"] = up(c["concerns"])
+    c["met_threshold"] = up(c["decided"])
+    c["s42_of_decided"] = up(c["met_threshold"])
+    c["s42_enquiries"] = c["s42_of_decided"] + up(c["concerns"] - c["decided"])
+    c["concluded"] = up(c["s42_enquiries"])
+    c["msp_asked"] = up(c["concluded"])
+    for prefix, codes, within, total in (("risk", sg.RISK_OUTCOMES, "concluded", "risk_identified"),
+                                         ("msp", sg.MSP_OUTCOMES, "msp_asked", "msp_expressed")):
+        left = c[within]
+        for o in codes:
+            c[f"{prefix}_{o}"] = up(left)
+            left -= c[f"{prefix}_{o}"]
+        c[total] = sum(c[f"{prefix}_{o}"] for o in codes)
+    c["risk_reduced_or_removed"] = c["risk_reduced"] + c["risk_removed"]
+    c["msp_achieved"] = c["msp_fully"] + c["msp_partially"]
+    return c
+
+
+@settings(max_examples=300, deadline=None)
+@given(sac_counts())
+def test_related_counts_leave_nothing_small_to_subtract(counts):
+    shown = disclosure.suppress_related(counts, sg.SAC_SUMS, sg.SAC_PARENT)
+    visible = {k: v for k, v in shown.items() if v is not pd.NA}
+    assert all(v == counts[k] for k, v in visible.items())
+    assert not any(1 <= v <= 4 for v in visible.values())
+    assert all(k in visible for k, v in counts.items() if v == 0)  # zeros are shown
+    # a shown count less a shown count of a group inside it is not small
+    for name in visible:
+        group = sg.SAC_PARENT.get(name)
+        while group is not None:
+            if group in visible:
+                assert not 1 <= visible[group] - visible[name] <= 4, (group, name)
+            group = sg.SAC_PARENT.get(group)
+    # a shown total less its shown parts is not small, nor the number of hidden parts
+    for total, parts in sg.SAC_SUMS.items():
+        hidden = [p for p in parts if p not in visible]
+        if total in visible and hidden:
+            group = sum(counts[p] for p in hidden)
+            assert group == 0 or (group >= 5 and group != len(hidden)), (total, hidden)
+    # nothing small can be worked out exactly from all the relations together
+    rels = [{**{(0, p): 1 for p in parts}, (0, t): -1} for t, parts in sg.SAC_SUMS.items()]
+    rests = {}
+    for name in counts:
+        group = sg.SAC_PARENT.get(name)
+        while group is not None:
+            rests[(0, f"{group} - {name}")] = counts[group] - counts[name]
+            rels.append({(0, name): 1, (0, f"{group} - {name}"): 1, (0, group): -1})
+            group = sg.SAC_PARENT.get(group)
+    hidden = [(0, k) for k in counts if k not in visible] + list(rests)
+    for cell in recoverable_exact(hidden, rels):
+        value = rests.get(cell, counts.get(cell[1]))
+        assert not 1 <= value <= 4, cell
+    assert disclosure.suppress_related(counts, sg.SAC_SUMS, sg.SAC_PARENT, internal=True) == counts
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=30), min_size=9, max_size=9))
 def test_nested_counts_leave_no_small_difference(draws):
-    names = ["concerns", "met_threshold", "s42_enquiries", "concluded", "risk_identified",
-             "risk_reduced_or_removed", "msp_asked", "msp_expressed", "msp_achieved"]
+    parent = {"b": "a", "c": "b", "d": "c", "e": "d", "f": "e", "g": "d", "h": "g", "i": "h"}
     counts = {}
-    for name, d in zip(names, draws):
-        parent = sg.SAC_PARENT.get(name)
-        counts[name] = d if parent is None else min(d, counts[parent])
-    shown = disclosure.suppress_nested(counts, sg.SAC_PARENT)
+    for name, d in zip("abcdefghi", draws):
+        counts[name] = d if name not in parent else min(d, counts[parent[name]])
+    shown = disclosure.suppress_nested(counts, parent)
     visible = {k: v for k, v in shown.items() if v is not pd.NA}
     assert not any(1 <= v <= 4 for v in visible.values())
     for name in visible:
-        p = sg.SAC_PARENT.get(name)
+        p = parent.get(name)
         while p is not None:
             if p in visible:
                 assert not 1 <= visible[p] - visible[name] <= 4, (p, name)
-            p = sg.SAC_PARENT.get(p)
+            p = parent.get(p)
 
 
 def test_the_recovery_check_catches_primary_suppression_alone():
@@ -366,6 +498,13 @@ def test_the_recovery_check_catches_primary_suppression_alone():
     assert recoverable_exact([("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")], rels) == []
     # the package's own check agrees
     assert disclosure.recoverable([("r0", "c0")], rels) == [("r0", "c0")]
+
+
+def test_months_that_fit_a_total():
+    assert sg.months_that_fit(3880, 579, 308) == (8, 11)
+    assert sg.months_that_fit(120, 10, 10) == (12, 12)
+    assert sg.period_bounds("2020") == (date(2020, 1, 1), date(2020, 12, 31))
+    assert sg.period_bounds("2020/21") == (date(2020, 4, 1), date(2021, 3, 31))
 
 
 def test_change_on_year_and_weekly_average():
@@ -391,9 +530,27 @@ def test_parquet_extract_loads_like_csv(tmp_path, synthetic):
 
 def test_meetings_with_safeguarding_material_run_the_analysis():
     from toolkit import meeting
+    from toolkit.sources import SOURCES
 
-    listed = {m.date: m.analyses.get("safeguarding") for m in meeting.load_all()}
-    assert {d for d, opts in listed.items() if opts is not None} == {"2019-01-21", "2021-01-18", "2024-01-22"}
+    meetings = meeting.load_all()
+    listed = {m.date: m.analyses.get("safeguarding") for m in meetings}
+    papers = sg.papers_with_material()
+    assert set(papers) == set(SOURCES)  # every pack prints some safeguarding figure
+    expected = {m.date for m in meetings if m.source in papers}
+    assert {d for d, opts in listed.items() if opts is not None} == expected
+    for m in meetings:
+        if m.date in expected:
+            assert any("safeguarding" in item.analyses for item in m.agenda), m.date
     assert listed["2021-01-18"]["concerns_path"] == "data/synthetic/safeguarding_concerns_synthetic.csv"
+    assert listed["2018-01-16"]["concerns_path"] == listed["2026-01-19"]["concerns_path"] == ""
+    assert listed["2021-01-18"]["snapshot"] == sg.SYNTHETIC_SNAPSHOT.isoformat()
+
+
+def test_an_extract_needs_its_snapshot_date():
+    from toolkit import meeting
+
+    with pytest.raises(ValueError, match="snapshot: required when concerns_path names an extract"):
+        meeting.SafeguardingOptions(concerns_path="data/synthetic/safeguarding_concerns_synthetic.csv")
+    assert meeting.SafeguardingOptions(concerns_path="").snapshot is None
     assert sg.pack_of("2021-01-18") == SRC
     assert sg.packs_up_to("2021-01-18") == ["000_34a0172e3db75070.txt", "002_5b95b27d885825d4.txt", SRC]

@@ -1,8 +1,12 @@
 """Small-number suppression for outputs made from record-level data.
 
 Counts from 1 to 4 are suppressed (primary suppression), and so is any further
-cell that would let a reader recover a suppressed one by subtraction from a
-published total (secondary suppression).  Zero is not disclosive and is shown.
+cell that would let a reader recover a suppressed one, or a small group of
+suppressed ones, by subtraction from a published total (secondary
+suppression): no hidden cell can be worked out exactly, and in every row or
+column with a shown total the hidden cells add up to 0 or to 5 or more (and
+not to their own number, which would make each 1).  Zero is not disclosive
+and is always shown.
 Outputs marked internal by the meeting's parameters are not suppressed.
 
 Suppressed cells are ``<NA>`` in the returned frame; :func:`display_frame`
@@ -101,65 +105,125 @@ def all_ones(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) 
     """Relations whose shown total, less their shown parts, equals the number
     of their hidden parts.  Zeros are never suppressed, so a reader knows each
     hidden count is at least 1, and each of these hidden parts must be 1."""
+    return [rel for rel, (total, number) in _sums(hidden, relations, values) if number and total == number]
+
+
+def small_sums(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -> list[dict]:
+    """Relations whose shown total, less their shown parts, is 1 to 4: the
+    hidden parts together are a small count, revealed by subtraction."""
+    return [rel for rel, (total, number) in _sums(hidden, relations, values) if number and is_small(total)]
+
+
+def _sums(hidden, relations, values):
     hidden = set(hidden)
-    out = []
-    for rel in relations:
-        parts = [c for c in rel if c in hidden]
-        if parts and all(rel[c] == 1 for c in parts) and sum(values.at[c] for c in parts) == len(parts):
-            out.append(rel)
-    return out
+    return [(rel, _hidden_sum(rel, hidden, values)) for rel in relations]
 
 
-def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict]) -> None:
-    """Hide further cells until no hidden cell can be recovered.
+def _hidden_sum(rel: dict, hidden: set, values: pd.DataFrame) -> tuple:
+    """(sum, number) of a relation's hidden parts when its total is shown,
+    else (None, None): a hidden total leaves nothing to subtract from."""
+    if any(coef != 1 and cell in hidden for cell, coef in rel.items()):
+        return None, None
+    parts = [c for c in rel if c in hidden]
+    return sum(values.at[c] for c in parts), len(parts)
 
-    For the first recoverable cell, hide the shown cell (or, failing that, the
-    pair of shown cells) from its own relations with the smallest total that
-    makes it unrecoverable; if no such cell or pair exists, hide the smallest
-    one and look again.  Non-zero cells are preferred to zeros.  Deterministic:
-    ties go to the first cells in table order.
+
+def exposed(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -> list[dict]:
+    """Relations that give away their hidden parts by subtraction from their
+    shown total: the hidden parts add up to 1 to 4 (:func:`small_sums`), or to
+    their number, so that each is 1 (:func:`all_ones`)."""
+    return [rel for rel, (total, number) in _sums(hidden, relations, values)
+            if number and (is_small(total) or total == number)]
+
+
+def _secondary(mask: pd.DataFrame, values: pd.DataFrame, relations: list[dict], fixed: Sequence = ()) -> None:
+    """Hide further cells until no hidden cell can be recovered and no row or
+    column gives its hidden cells away (:func:`exposed`).
+
+    Zeros are never hidden (they disclose nobody, and the docs promise them
+    shown).  For the first recoverable cell, hide the shown cell (or, failing
+    that, the pair of shown cells) from its own relations with the smallest
+    total that makes it unrecoverable; if none does, hide the smallest one and
+    look again.  For the first exposed relation, hide the smaller of its
+    total and its smallest shown part that lifts the hidden sum to 5 or more.  Each step hides
+    one more non-zero cell, and hiding every non-zero cell leaves nothing to
+    recover, so the loop ends.  Deterministic: ties go to the first cells in
+    table order.  ``fixed``: cells never shown (counts a reader can only get by
+    subtraction, such as the rest of a group); one of them may be worked out
+    unless it is 1 to 4.
     """
+    fixed = set(fixed)
     order = {cell: k for k, cell in enumerate((r, c) for r in mask.index for c in mask.columns)}
 
     def hidden_cells():
         return [cell for cell in order if mask.at[cell]]
 
+    def hideable(cells):
+        return [c for c in cells if not mask.at[c] and not pd.isna(values.at[c]) and values.at[c] != 0]
+
     def cost(cells):
-        return (sum(values.at[c] == 0 for c in cells), sum(values.at[c] for c in cells), [order[c] for c in cells])
+        return (sum(values.at[c] for c in cells), [order[c] for c in cells])
 
     while True:
         hidden = hidden_cells()
-        found = recoverable(hidden, relations)
-        if not found:
-            ones = all_ones(hidden, relations, values)
-            if not ones:
-                return
-            # a shown total minus shown parts equals the number of hidden
-            # parts: each is 1.  Hide the smallest other non-zero part (or the
-            # total) of that relation.
-            rel = ones[0]
-            extra = sorted((c for c in rel if not mask.at[c] and not pd.isna(values.at[c]) and values.at[c] != 0),
-                           key=lambda c: (rel[c] != 1, values.at[c], order[c]))
-            if not extra:
-                return
-            mask.at[extra[0]] = True
+        found = [c for c in recoverable(hidden, relations) if c not in fixed or is_small(values.at[c])]
+        if found:
+            cell = found[0]
+            near = {c for rel in relations if cell in rel for c in rel}
+            candidates = sorted(hideable(near), key=lambda c: cost([c])) or sorted(hideable(order), key=lambda c: cost([c]))
+            if not candidates:
+                return  # every non-zero cell is hidden already
+            options = [[c] for c in candidates]
+            options += sorted(([a, b] for i, a in enumerate(candidates) for b in candidates[i + 1:]), key=cost)
+            chosen = next((o for o in options if cell not in recoverable(hidden + o, relations)), candidates[:1])
+            for c in chosen:
+                mask.at[c] = True
             continue
-        cell = found[0]
-        near = {c for rel in relations if cell in rel for c in rel}
-        candidates = sorted((c for c in near if not mask.at[c] and not pd.isna(values.at[c])), key=lambda c: cost([c]))
-        if not candidates:
-            candidates = sorted((c for c in order if not mask.at[c] and not pd.isna(values.at[c])), key=lambda c: cost([c]))
-        if not candidates:
-            return  # every cell is hidden already
-        options = [[c] for c in candidates]
-        options += sorted(([a, b] for i, a in enumerate(candidates) for b in candidates[i + 1:]), key=cost)
-        chosen = candidates[:1]
-        for option in options:
-            if cell not in recoverable(hidden + option, relations):
-                chosen = option
-                break
-        for c in chosen:
-            mask.at[c] = True
+        bare = exposed(hidden, relations, values)
+        if not bare:
+            return
+        rel = bare[0]
+        total, number = _hidden_sum(rel, set(hidden), values)
+        parts = sorted(hideable([c for c in rel if rel[c] == 1]), key=lambda c: (values.at[c], order[c]))
+        lifting = [c for c in parts if total + values.at[c] >= HIGH + 1 and total + values.at[c] != number + 1]
+        totals = hideable([c for c in rel if rel[c] != 1])
+        pick = sorted(lifting + totals, key=lambda c: (values.at[c], order[c])) or parts
+        if not pick:
+            return
+        mask.at[pick[0]] = True
+
+
+def suppress_related(counts: dict, sums: dict | None = None, subsets: dict | None = None,
+                     internal: bool = False) -> dict:
+    """Suppress a set of related counts: ``sums`` maps a total to the parts
+    that add up to it; ``subsets`` maps a count to the group that contains it
+    (its parent), so that a reader can subtract it from the parent's count,
+    and from every larger group above that.
+
+    The same rules as :func:`suppress`: counts of 1 to 4 are hidden; then
+    more counts until no hidden count, and no rest of a group (a parent less
+    its child, never shown), can be worked out as 1 to 4 or recovered exactly,
+    and no sum with a shown total leaves hidden parts adding up to 1 to 4.
+    Zeros are shown.  Returns the counts with hidden ones as ``pd.NA``."""
+    if internal:
+        return dict(counts)
+    sums, subsets = sums or {}, subsets or {}
+    names = list(counts)
+    relations = [{**{(0, p): 1 for p in parts}, (0, total): -1} for total, parts in sums.items()]
+    rests = {}
+    for name in names:
+        group = subsets.get(name)
+        while group is not None:
+            rest = f"{group} less {name}"
+            rests[rest] = counts[group] - counts[name]
+            relations.append({(0, name): 1, (0, rest): 1, (0, group): -1})
+            group = subsets.get(group)
+    values = pd.DataFrame([{**counts, **rests}], columns=names + list(rests)).astype("Int64")
+    mask = values.apply(lambda s: s.map(is_small)).astype(bool)
+    for rest in rests:
+        mask.at[0, rest] = True
+    _secondary(mask, values, relations, fixed=[(0, rest) for rest in rests])
+    return {name: (pd.NA if mask.at[0, name] else counts[name]) for name in names}
 
 
 def suppress_nested(counts: dict, parent: dict, internal: bool = False) -> dict:

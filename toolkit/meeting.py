@@ -62,6 +62,14 @@ class SafeguardingOptions(Strict):
     tables and SAC-style measures rebuilt from a record-level extract."""
 
     concerns_path: str = Field(description="extract of concerns (data/synthetic/... or the analyst's own); '' for none")
+    snapshot: dt.date | None = Field(None, description="the extract's snapshot date (no date in it may be later); "
+                                                        "required with an extract")
+
+    @model_validator(mode="after")
+    def _snapshot_with_extract(self) -> "SafeguardingOptions":
+        if self.concerns_path and self.snapshot is None:
+            raise ValueError("snapshot: required when concerns_path names an extract")
+        return self
 
 
 class HomeCareOptions(Strict):

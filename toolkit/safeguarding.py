@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import disclosure
 from .errors import LoaderError, Problem
-from .reconcile import decimals_of, finding, frame, round_half_away
+from .reconcile import decimals_of, finding, frame, printed_kind, round_half_away
 from .sources import SOURCES, Column, load_published, parse_frame, read_table, resolve_data_dir
 
 DOMAIN = "safeguarding"
@@ -96,6 +96,30 @@ def load_budget(data_dir=None) -> pd.DataFrame:
         unique=["edition", "item", "measure"],
         data_dir=data_dir,
     )
+
+
+def load_plan(data_dir=None) -> pd.DataFrame:
+    """Safeguarding actions of an improvement plan (the CQC Assessment 2025
+    plan in the January 2026 pack): one row per action, ``value`` the end of
+    its delivery period (``precision`` month), ``printed`` as printed."""
+    return load_published(
+        "safeguarding_plan",
+        columns=[Column("plan"), Column("improvement_area"), Column("action_id", pattern=r"[a-z_]+"),
+                 Column("action"), Column("outcome"), Column("progress"),
+                 Column("period_start", "date"), Column("precision", choices=("month",))],
+        unique=["plan", "action_id"],
+        data_dir=data_dir,
+        value_kind="date",
+    )
+
+
+def pack_plan(plan: pd.DataFrame, source: str | None, meeting_date) -> pd.DataFrame:
+    """One pack's safeguarding plan actions, with the days from the meeting to
+    the end of each delivery period (negative when past due)."""
+    part = plan[plan["source"] == source]
+    due = (part["value"] - pd.Timestamp(meeting_date)).dt.days
+    return part[["improvement_area", "action", "outcome", "progress", "printed", "lines"]].assign(
+        delivery_by=part["value"].dt.strftime("%Y-%m-%d"), days_to_delivery=due).reset_index(drop=True)
 
 
 def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
@@ -240,12 +264,18 @@ def case_table(monthly: pd.DataFrame, case_type: str, internal: bool = False) ->
     return out.reset_index()
 
 
-def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame, internal: bool = False) -> pd.DataFrame:
     """Cases received month by month: published (Tables 1 and 2) beside the
-    counts rebuilt from an extract."""
+    counts rebuilt from an extract, and their difference.
+
+    The rebuilt counts are those :func:`case_table` shows: unless
+    ``internal``, a count it suppresses is ``<NA>`` here too, and so is its
+    difference (the published count plus the difference would give it away)."""
     pub = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
     pub = pub[["month", "case_type", "value"]].rename(columns={"value": "published"})
-    rebuilt = monthly[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
+    shown = pd.concat([case_table(monthly, t, internal=internal).assign(case_type=t) for t in CASE_TYPES])
+    shown = shown[shown["month"] != TOTAL]
+    rebuilt = shown[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
     out = pub.merge(rebuilt, on=["month", "case_type"], how="outer")
     out["published"] = out["published"].astype("Int64")
     out["rebuilt"] = out["rebuilt"].astype("Int64")
@@ -253,32 +283,46 @@ def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame
     return out.sort_values(["case_type", "month"], key=lambda s: s.map({c: i for i, c in enumerate(CASE_TYPES)}) if s.name == "case_type" else s).reset_index(drop=True)
 
 
+def sac_counts(concerns: pd.DataFrame) -> dict:
+    """The counts behind the SAC-style measures of an extract.
+
+    Threshold and conversion counts are of decided concerns only (an ``open``
+    concern has no threshold decision yet); the outcomes of risk and Making
+    Safeguarding Personal are of concluded Section 42 enquiries."""
+    decided = concerns["outcome"] != "open"
+    met = decided & (concerns["outcome"] != "threshold_not_met")
+    s42 = concerns["s42_enquiry"].astype(bool)
+    concluded = s42 & concerns["enquiry_concluded_date"].notna()
+    risk = concerns["risk_outcome"].where(concluded)
+    asked = concluded & concerns["msp_asked"].astype(bool)
+    msp = concerns["msp_outcomes"].where(asked)
+    counts = {
+        "concerns": len(concerns), "decided": int(decided.sum()), "met_threshold": int(met.sum()),
+        "s42_of_decided": int((decided & s42).sum()), "s42_enquiries": int(s42.sum()),
+        "concluded": int(concluded.sum()), "risk_identified": int(risk.notna().sum()),
+    }
+    counts.update({f"risk_{o}": int((risk == o).sum()) for o in RISK_OUTCOMES})
+    counts["risk_reduced_or_removed"] = counts["risk_reduced"] + counts["risk_removed"]
+    counts.update({"msp_asked": int(asked.sum()), "msp_expressed": int(msp.notna().sum())})
+    counts.update({f"msp_{o}": int((msp == o).sum()) for o in MSP_OUTCOMES})
+    counts["msp_achieved"] = counts["msp_fully"] + counts["msp_partially"]
+    return counts
+
+
 def sac_measures(concerns: pd.DataFrame, internal: bool = False) -> pd.DataFrame:
     """SAC-style measures from an extract: numerator, denominator and share (%)
-    for the threshold conversion rate, the Section 42 share, the outcome of
-    identified risks and Making Safeguarding Personal.
+    for the share of decided concerns that met the threshold, the conversion
+    rate (decided concerns leading to a Section 42 enquiry), the Section 42
+    share of concerns that met the threshold, each outcome of identified risks
+    (reduced, removed, remained, and reduced or removed) and Making
+    Safeguarding Personal (asked; outcomes fully, partially, and fully or
+    partially achieved).
 
-    Unless ``internal``, a measure whose numerator, denominator or their
-    difference is 1 to 4 is suppressed (the difference would reveal the
-    complement's small count)."""
-    s42 = concerns["s42_enquiry"].astype(bool)
-    met = concerns["outcome"] != "threshold_not_met"
-    concluded = s42 & concerns["enquiry_concluded_date"].notna()
-    with_risk = concluded & concerns["risk_outcome"].notna()
-    asked = concluded & concerns["msp_asked"].astype(bool)
-    expressed = asked & concerns["msp_outcomes"].notna()
-    counts = {
-        "concerns": len(concerns),
-        "met_threshold": int(met.sum()),
-        "s42_enquiries": int(s42.sum()),
-        "concluded": int(concluded.sum()),
-        "risk_identified": int(with_risk.sum()),
-        "risk_reduced_or_removed": int((with_risk & concerns["risk_outcome"].isin(["reduced", "removed"])).sum()),
-        "msp_asked": int(asked.sum()),
-        "msp_expressed": int(expressed.sum()),
-        "msp_achieved": int((expressed & concerns["msp_outcomes"].isin(["fully", "partially"])).sum()),
-    }
-    shown = disclosure.suppress_nested(counts, SAC_PARENT, internal=internal)
+    Unless ``internal``, counts are suppressed by
+    :func:`toolkit.disclosure.suppress_related` over :data:`SAC_SUMS` and
+    :data:`SAC_PARENT`, and a share whose numerator or denominator is hidden
+    is hidden too."""
+    shown = disclosure.suppress_related(sac_counts(concerns), SAC_SUMS, SAC_PARENT, internal=internal)
     rows = []
     for measure, description, num, den in SAC_MEASURES:
         n, d = shown[num], shown[den]
@@ -290,19 +334,31 @@ def sac_measures(concerns: pd.DataFrame, internal: bool = False) -> pd.DataFrame
     return out
 
 
+#: Counts of an extract that add up to another.
+SAC_SUMS = {
+    "risk_identified": [f"risk_{o}" for o in RISK_OUTCOMES],
+    "risk_reduced_or_removed": ["risk_reduced", "risk_removed"],
+    "msp_expressed": [f"msp_{o}" for o in MSP_OUTCOMES],
+    "msp_achieved": ["msp_fully", "msp_partially"],
+}
 #: Nested counts of an extract: each is a subset of its parent.
 SAC_PARENT = {
-    "met_threshold": "concerns", "s42_enquiries": "met_threshold", "concluded": "s42_enquiries",
-    "risk_identified": "concluded", "risk_reduced_or_removed": "risk_identified",
-    "msp_asked": "concluded", "msp_expressed": "msp_asked", "msp_achieved": "msp_expressed",
+    "decided": "concerns", "met_threshold": "decided", "s42_of_decided": "met_threshold",
+    "s42_enquiries": "concerns", "concluded": "s42_enquiries", "risk_identified": "concluded",
+    "msp_asked": "concluded", "msp_expressed": "msp_asked",
 }
 #: measure, description, numerator, denominator.
 SAC_MEASURES = (
-    ("met_threshold_rate", "concerns that met the threshold", "met_threshold", "concerns"),
-    ("conversion_rate", "concerns leading to a Section 42 enquiry", "s42_enquiries", "concerns"),
-    ("s42_share_of_met_threshold", "Section 42 enquiries among concerns that met the threshold", "s42_enquiries", "met_threshold"),
+    ("met_threshold_rate", "decided concerns that met the threshold", "met_threshold", "decided"),
+    ("conversion_rate", "decided concerns leading to a Section 42 enquiry", "s42_of_decided", "decided"),
+    ("s42_share_of_met_threshold", "Section 42 enquiries among concerns that met the threshold", "s42_of_decided", "met_threshold"),
+    ("risk_reduced", "concluded enquiries with a risk identified: risk reduced", "risk_reduced", "risk_identified"),
+    ("risk_removed", "concluded enquiries with a risk identified: risk removed", "risk_removed", "risk_identified"),
+    ("risk_remained", "concluded enquiries with a risk identified: risk remained", "risk_remained", "risk_identified"),
     ("risk_reduced_or_removed", "concluded enquiries with a risk identified: risk reduced or removed", "risk_reduced_or_removed", "risk_identified"),
     ("msp_asked", "concluded enquiries where the person was asked about outcomes", "msp_asked", "concluded"),
+    ("msp_fully_achieved", "outcomes expressed that were fully achieved", "msp_fully", "msp_expressed"),
+    ("msp_partially_achieved", "outcomes expressed that were partially achieved", "msp_partially", "msp_expressed"),
     ("msp_outcomes_achieved", "outcomes expressed that were fully or partially achieved", "msp_achieved", "msp_expressed"),
 )
 
@@ -382,25 +438,63 @@ def sar_activity(sar: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _in_print_order(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures in the order they were printed: by meeting, then by first line."""
+    out = figures.assign(meeting=figures["source"].map(SOURCES),
+                         first_line=figures["lines"].map(lambda s: int(str(s).split(";")[0].split("-")[0])))
+    return out.sort_values(["meeting", "first_line"], kind="stable").drop(columns="first_line")
+
+
+#: Units whose figures can be set beside another area's (rates, not raw counts).
+COMPARABLE_UNITS = ("percent", "per_100k")
+
+
 def national_comparison(figures: pd.DataFrame) -> pd.DataFrame:
-    """Every measure and period printed for more than one area (Leicestershire
-    beside the East Midlands and England), one row each, with the gap to England."""
-    nums = figures[figures["unit"] != "text"]
-    keyed = nums.groupby(["measure", "period"])["area"].nunique()
-    keys = keyed[keyed > 1].index
-    part = nums.set_index(["measure", "period"]).loc[keys].reset_index()
-    part = part.drop_duplicates(["measure", "period", "area"], keep="last")
-    out = part.pivot(index=["measure", "period"], columns="area", values="value")
-    out = out.reindex(columns=["leicestershire", "east_midlands", "england"])
-    out["gap_to_england"] = out["leicestershire"] - out["england"]
-    out = out.reset_index()
-    out.columns.name = None
-    return out
+    """Leicestershire beside the East Midlands and England: one row per
+    measure and comparator period.  Where Leicestershire is not printed for
+    the comparator's period, the Leicestershire figure printed in the same
+    pack is used (as the pack itself compares them), else the latest one
+    printed; ``leicestershire_period`` says which, and ``note`` says when the
+    periods differ or no local figure is printed.  Later printings of the same
+    figure replace earlier ones."""
+    nums = figures[figures["unit"].isin(COMPARABLE_UNITS)].copy()
+    nums = _in_print_order(nums)
+    columns = ["measure", "period", "leicestershire_period", "leicestershire", "east_midlands", "england",
+               "gap_to_england", "note"]
+    rows = []
+    for measure, part in nums.groupby("measure", sort=True):
+        local = part[part["area"] == "leicestershire"]
+        others = part[part["area"] != "leicestershire"]
+        for period, nat in others.groupby("period", sort=True):
+            same = local[local["period"] == period]
+            near = local[local["source"].isin(set(nat["source"]))]
+            pick = same if not same.empty else (near if not near.empty else local)
+            latest = pick.sort_values(["meeting", "period"], kind="stable").iloc[-1] if not pick.empty else None
+            by_area = nat.drop_duplicates("area", keep="last").set_index("area")["value"]
+            england = by_area.get("england", math.nan)
+            value = math.nan if latest is None else latest["value"]
+            note = ("" if latest is not None and latest["period"] == period else
+                    "no Leicestershire figure printed" if latest is None else
+                    f"periods differ: Leicestershire {latest['period']} against {period}")
+            rows.append({"measure": measure, "period": period,
+                         "leicestershire_period": "" if latest is None else latest["period"],
+                         "leicestershire": value, "east_midlands": by_area.get("east_midlands", math.nan),
+                         "england": england, "gap_to_england": _round(value - england, 1), "note": note})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
     """The figures one pack prints."""
     return figures[figures["source"] == source].reset_index(drop=True)
+
+
+def papers_with_material(data_dir=None) -> list[str]:
+    """The source papers any safeguarding table cites, in paper order: the
+    meetings whose packs should run the safeguarding analysis."""
+    cited = set()
+    for loader in PUBLISHED_LOADERS:
+        cited |= set(loader(data_dir)["source"])
+    return sorted(cited)
 
 
 def packs_up_to(meeting_date) -> list[str]:
@@ -432,12 +526,63 @@ def pack_budget(budget: pd.DataFrame, source: str | None) -> pd.DataFrame:
     return part[["edition", "item", "measure", "value", "unit", "lines"]].reset_index(drop=True)
 
 
+def pack_published(figures: pd.DataFrame, budget: pd.DataFrame, plan: pd.DataFrame, source: str | None,
+                   meeting_date) -> list[tuple[str, str, pd.DataFrame]]:
+    """The tables of what one pack prints on safeguarding, as (name, caption,
+    table), leaving out those the pack has nothing for."""
+    tables = [
+        ("safeguarding_pack_figures", "Safeguarding figures printed in this pack (lines of the pack's text)",
+         pack_figures(figures, source)),
+        ("safeguarding_pack_budget", "Safeguarding, DoLS and Court of Protection budget lines and grants in this pack",
+         pack_budget(budget, source)),
+        ("safeguarding_pack_plan", "Safeguarding actions of the improvement plan in this pack, with days from the "
+         "meeting to the end of each delivery month", pack_plan(plan, source, meeting_date)),
+    ]
+    return [t for t in tables if not t[2].empty]
+
+
+#: Measures the packs print for several years: shown as trends.
+TREND_MEASURES = ("feel_safe_pct", "msp_outcomes_achieved_pct", "risk_reduced_or_removed_pct",
+                  "substantiated_pct", "enquiries_completed", "concerns_per_100k")
+
+
+def trend_tables(figures: pd.DataFrame, sources) -> list[tuple[str, str, pd.DataFrame]]:
+    """Each of :data:`TREND_MEASURES` printed in the given packs, as (name,
+    caption, table) with the latest printing of each period; measures not yet
+    printed are left out."""
+    tables = [(f"safeguarding_trend_{m}", f"{m}: as printed in the packs to date (the latest printing of each period)",
+               trend(figures, m, sources)) for m in TREND_MEASURES]
+    return [t for t in tables if not t[2].empty]
+
+
+def trend_summary(frame: pd.DataFrame) -> str:
+    """One line naming each area's figure by period, from a :func:`trend` table."""
+    suffix = {"percent": "%", "per_100k": " per 100,000"}
+    return "; ".join(f"{r.area} {r.period}: {r.value:g}{suffix.get(r.unit, '')}" for r in frame.itertuples())
+
+
+def findings_summary(found: pd.DataFrame, source: str | None) -> str:
+    """One line: how many checks on this pack's figures, and of what kind."""
+    part = found[found["source"] == source]
+    if part.empty:
+        return "No reconciliation check applies to this pack's safeguarding figures."
+    counts = part["kind"].value_counts()
+    return f"{len(part)} checks on this pack's figures: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
 def findings_for(found: pd.DataFrame, sources) -> pd.DataFrame:
     """The findings worth attention (every kind but ok) on the given packs,
     with the standard columns first."""
     part = found[(found["kind"] != "ok") & found["source"].isin(list(sources))]
     cols = ["domain", "check", "source", "lines", "published", "computed", "difference", "kind", "description", "detail"]
     return part[cols].reset_index(drop=True)
+
+
+def as_date(value) -> date | None:
+    """A date parameter as papermill passes it (ISO text, a date, or None)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def resolve_extract(path) -> Path | None:
@@ -455,8 +600,7 @@ def trend(figures: pd.DataFrame, measure: str, sources) -> pd.DataFrame:
     """One measure by period and area as printed in the given packs; where a
     later pack prints the same period again, the later figure is kept."""
     part = figures[(figures["measure"] == measure) & figures["source"].isin(list(sources))].copy()
-    part["meeting"] = part["source"].map(SOURCES)
-    part = part.sort_values(["meeting", "lines"]).drop_duplicates(["period", "area"], keep="last")
+    part = _in_print_order(part).drop_duplicates(["period", "area"], keep="last")
     return part.sort_values(["area", "period"])[["area", "period", "value", "unit", "meeting", "source", "lines"]].reset_index(drop=True)
 
 
@@ -534,36 +678,44 @@ def check_columns(cases: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def percentage_finding(check, description, printed_value, printed, part, whole, source, lines) -> dict:
-    """A printed percentage against its counts.  ``ok`` when it is the share
-    rounded half away from zero to the printed decimals; ``rounding`` when it
-    is the share truncated instead; ``mismatch`` otherwise."""
+def percentage_finding(check, description, printed_value, printed, part, whole, source, lines, note: str = "") -> dict:
+    """A printed percentage against its counts, classed by the one shared rule
+    :func:`toolkit.reconcile.printed_kind` (``ok`` exact; ``rounding`` rounded
+    half away from zero, or truncated, which the detail says; ``mismatch``
+    otherwise); ``computed`` is the share rounded half away from zero to the
+    printed decimals.  ``note`` is added to the detail."""
     exact = 100.0 * float(part) / float(whole)
     d = decimals_of(printed)
-    rounded = _round(exact, d)
-    truncated = math.floor(exact * 10**d + 1e-9) / 10**d
-    detail = f"{int(part)} / {int(whole)} = {exact:.4f}%"
-    if abs(rounded - printed_value) < 1e-9:
-        kind = "ok"
-    elif abs(truncated - printed_value) < 1e-9:
-        kind = "rounding"
-        detail += f"; printed {printed} is truncated, not rounded"
-    else:
-        kind = "mismatch"
-    return _f(check, description, printed_value, rounded, source, lines, kind=kind, unit="percent", detail=detail)
+    kind, why = printed_kind(printed_value, exact, d)
+    detail = "; ".join(x for x in (f"{int(part)} / {int(whole)} = {exact:.4f}%", why, note) if x)
+    return _f(check, description, printed_value, _round(exact, d), source, lines, kind=kind, unit="percent", detail=detail)
 
 
 def check_percentages(cases: pd.DataFrame) -> list[dict]:
-    """Each printed percentage against its count over cases received."""
+    """Each printed percentage against its count over cases received.  Where
+    a row's printed shares add up to exactly 100 but the rounded shares do
+    not, a share that does not match says the row looks adjusted to 100."""
     rows = []
-    for _, rec in cases[cases["unit"] == "percent"].iterrows():
+    pcts = cases[cases["unit"] == "percent"]
+    for _, rec in pcts.iterrows():
         count = _cell(cases, rec["case_type"], rec["month"], rec["measure"])
         received = _cell(cases, rec["case_type"], rec["month"], "received")
-        rows.append(percentage_finding(
+        row = pcts[(pcts["case_type"] == rec["case_type"]) & (pcts["month"] == rec["month"])]
+        shares = [float(v) for v in row["value"]]
+        rounded = [_round(100.0 * _cell(cases, rec["case_type"], rec["month"], m)["value"] / received["value"],
+                          decimals_of(p)) for m, p in zip(row["measure"], row["printed"])]
+        note = ""
+        if len(row) > 1 and abs(sum(shares) - 100) < 1e-9 and abs(sum(rounded) - 100) > 1e-9:
+            note = (f"the row's printed shares add up to exactly 100 ({' + '.join(p.strip('()%') for p in row['printed'])}) "
+                    f"where the rounded shares add up to {sum(rounded):g}: the row appears adjusted to total 100")
+        found = percentage_finding(
             "percent_vs_counts",
             f"Table {int(rec['table'])} {rec['month']} {rec['measure']}: printed share of cases received",
             rec["value"], rec["printed"], count["value"], received["value"], rec["source"], rec["lines"],
-        ))
+        )
+        if note and found["kind"] == "mismatch":
+            found["detail"] += f"; {note}"
+        rows.append(found)
     return rows
 
 
@@ -584,14 +736,16 @@ def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -
     received = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
     osa = received[received["case_type"] == "organisational"].set_index("month")["value"]
     for measure, pick in (("osa_cases_month_high", max), ("osa_cases_month_low", min)):
+        extreme = pick(osa)
+        word = "highest" if pick is max else "lowest"
         for _, rec in figures[figures["measure"] == measure].iterrows():
             month = rec["period"]
-            extreme = pick(osa)
+            got = osa.get(month, math.nan)
             rows.append(_f(
-                "prose_vs_table", f"OSA cases received in {month} (prose) against Table 1",
-                rec["value"], osa.get(month, math.nan), rec["source"], rec["lines"], tolerance=0, unit="count",
-                detail=f"Table 1 {'highest' if pick is max else 'lowest'} month: {int(extreme)} in "
-                       + ", ".join(m for m, v in osa.items() if v == extreme),
+                "prose_vs_table", f"OSA cases received in {month} (prose, the {word} month) against Table 1",
+                rec["value"], got, rec["source"], rec["lines"], unit="count",
+                kind="ok" if rec["value"] == got == extreme else "mismatch",
+                detail=f"Table 1 {word} month: {int(extreme)} in " + ", ".join(m for m, v in osa.items() if v == extreme),
             ))
     sar_num = sar[sar["unit"] != "date"].assign(value=lambda f: f["value"].astype(float))
     ref = sar_num[sar_num["measure"] == "referrals"]
@@ -612,25 +766,7 @@ def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -
                    kind="ok" if rec["value"] >= in_year else "mismatch",
                    detail="2020/21 began in April 2020, inside the period from March 2020"))
 
-    alerts = _fig(figures, "alerts", "2020")
-    csc = _fig(figures, "alerts_via_csc", "2020")
-    csc_pct = _fig(figures, "alerts_via_csc_pct", "2020")
-    rows.append(percentage_finding("prose_percent_vs_counts", "alerts via the Customer Service Centre: share of alerts in 2020",
-                                   csc_pct["value"], csc_pct["printed"], csc["value"], alerts["value"],
-                                   csc_pct["source"], f"{alerts['lines']};{csc_pct['lines']}"))
-    change = _fig(figures, "alerts_change", "2020")
-    change_pct = _fig(figures, "alerts_change_pct", "2020")
-    prev = alerts["value"] - change["value"]
-    rows.append(percentage_finding("prose_percent_vs_counts", "alerts: change on the previous year as a share of it",
-                                   change_pct["value"], change_pct["printed"], change["value"], prev,
-                                   change_pct["source"], f"{alerts['lines']};{change_pct['lines']}"))
-    per_week = _fig(figures, "alerts_per_week", "2020")
-    avg = weekly_average(alerts["value"], date(2020, 1, 1), date(2020, 12, 31))
-    rows.append(_f("prose_average_vs_total", "alerts per week: 2020 alerts over the 52.3 weeks of 2020",
-                   per_week["value"], _round(avg, 0), per_week["source"], f"{alerts['lines']};{per_week['lines']}",
-                   tolerance=0, unit="count",
-                   detail=f"{int(alerts['value']):,} / {366 / 7:.2f} = {avg:.2f}; {int(per_week['value'])} a week would be "
-                          f"{per_week['value'] * 366 / 7:,.0f} alerts"))
+    rows += check_alerts(figures)
 
     for measure, num, den in (("msp_outcomes_achieved_pct", "msp_outcomes_achieved", "msp_outcomes_expressed"),
                               ("risk_reduced_or_removed_pct", "risk_reduced_or_removed", "risk_identified")):
@@ -643,6 +779,86 @@ def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -
             p = p.iloc[0]
             rows.append(percentage_finding("prose_percent_vs_counts", f"{measure} {n['period']}: printed share of its counts",
                                            p["value"], p["printed"], n["value"], d["value"], p["source"], p["lines"]))
+    return rows
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a calendar year (``2020``) or a financial year
+    (``2020/21``, April to March)."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return date(year, 1, 1), date(year, 12, 31)
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def months_that_fit(total: float, high: float, low: float) -> tuple[int, int]:
+    """The fewest and most months a total can cover when its highest month is
+    ``high`` and its lowest ``low``: every other month lies between them, so
+    ``high + (n - 1) * low <= total <= (n - 1) * high + low``."""
+    fewest = math.ceil((total - low) / high) + 1
+    most = math.floor((total - high) / low) + 1
+    return fewest, most
+
+
+def check_alerts(figures: pd.DataFrame) -> list[dict]:
+    """The alerts paragraph of the 2021 pack: the share via the CSC, the change
+    on the year, the weekly average and the highest and lowest months, each
+    against the total of alerts.  The figures do not share one period: each
+    detail says what period the others imply."""
+    rows = []
+    alerts = _fig(figures, "alerts")
+    period, total = alerts["period"], float(alerts["value"])
+    first, last = period_bounds(period)
+    days = (last - first).days + 1
+    months = 12 if len(period) in (4, 7) else None
+
+    csc = _fig(figures, "alerts_via_csc", period)
+    csc_pct = _fig(figures, "alerts_via_csc_pct", period)
+    implied = csc["value"] * 100 / csc_pct["value"]
+    rows.append(percentage_finding(
+        "prose_percent_vs_counts", f"alerts via the Customer Service Centre: share of alerts in {period}",
+        csc_pct["value"], csc_pct["printed"], csc["value"], total, csc_pct["source"], f"{alerts['lines']};{csc_pct['lines']}",
+        note=f"{int(csc['value']):,} being {csc_pct['printed']} of the alerts would make {implied:,.0f} alerts, not {total:,.0f}"))
+    change = _fig(figures, "alerts_change", period)
+    change_pct = _fig(figures, "alerts_change_pct", period)
+    rows.append(percentage_finding(
+        "prose_percent_vs_counts", "alerts: change on the previous year as a share of it",
+        change_pct["value"], change_pct["printed"], change["value"], total - change["value"],
+        change_pct["source"], f"{alerts['lines']};{change_pct['lines']}"))
+
+    weekly = figures[(figures["measure"] == "alerts_per_week") & (figures["area"] == "leicestershire")]
+    per_week = weekly.iloc[0]
+    avg = weekly_average(total, first, last)
+    also = "; ".join(f"line {r['lines']} quotes {r['printed']!r}" for _, r in weekly.iloc[1:].iterrows())
+    rows.append(_f(
+        "prose_average_vs_total", f"alerts per week: {period} alerts over the {days / 7:.1f} weeks of {period}",
+        per_week["value"], _round(avg, 0), per_week["source"], f"{alerts['lines']};{per_week['lines']}",
+        tolerance=0, unit="count",
+        detail=f"{total:,.0f} / {days / 7:.2f} = {avg:.2f}; {per_week['value']:g} a week would be "
+               f"{per_week['value'] * days / 7:,.0f} alerts" + (f" ({also})" if also else "")
+               + "; the periods of the figures appear mixed (see the months check)"))
+
+    high = figures[(figures["measure"] == "alerts_month_high") & (figures["area"] == "leicestershire")]
+    low = figures[(figures["measure"] == "alerts_month_low") & (figures["area"] == "leicestershire")]
+    for (_, h), (_, lo) in zip(high.iterrows(), low.iterrows()):
+        fewest, most = months_that_fit(total, h["value"], lo["value"])
+        least = h["value"] + (months - 1) * lo["value"]
+        greatest = (months - 1) * h["value"] + lo["value"]
+        fits = least <= total <= greatest
+        rows.append(_f(
+            "prose_months_vs_total",
+            f"alerts: the highest month ({h['period']}) and the lowest ({lo['period']}) can be months of a "
+            f"{months}-month total",
+            total, least if total < least else greatest, h["source"], f"{alerts['lines']};{h['lines']}",
+            unit="count", kind="ok" if fits else "mismatch",
+            detail=f"{months} months holding {h['value']:g} and {lo['value']:g} add up to between "
+                   f"{h['value']:g} + {months - 1} x {lo['value']:g} = {least:,.0f} and "
+                   f"{months - 1} x {h['value']:g} + {lo['value']:g} = {greatest:,.0f}; "
+                   f"{total:,.0f} fits {fewest} to {most} months"
+                   + ("" if fits else
+                      f", not {months}: the total appears to cover a shorter period than the monthly figures "
+                      f"and the weekly average (the periods appear mixed)"),
+        ))
     return rows
 
 
@@ -686,6 +902,10 @@ def check_budget(budget: pd.DataFrame) -> list[dict]:
                            round(v["staffing_2023_24"] + v["running_costs_2023_24"] + v["income_2023_24"], 6),
                            rec["source"], rec["lines"], printed="£2.2m", unit="gbp_millions"))
     return rows
+
+
+#: Every loader of published safeguarding figures.
+PUBLISHED_LOADERS = (load_cases, load_sar, load_figures, load_budget, load_plan)
 
 
 def findings(data_dir=None) -> pd.DataFrame:
