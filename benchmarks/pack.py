@@ -54,7 +54,7 @@ def main() -> None:
         for _ in range(args.repeat):
             t = time.perf_counter()
             papermill.execute_notebook(str(empty), str(tmp / "out.ipynb"), kernel_name="python3",
-                                       progress_bar=False, cwd=str(tmp))
+                                       progress_bar=False, cwd=str(tmp), extra_arguments=report.KERNEL_ARGS)
             floors.append(time.perf_counter() - t)
         packs = []
         for i in range(args.repeat):
