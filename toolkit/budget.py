@@ -161,6 +161,65 @@ def load_other_funding(data_dir=None) -> pd.DataFrame:
     return _published("budget_other_funding", cols, ["edition", "funding"], data_dir, ("gbp", "gbp_millions"))
 
 
+def _rows_failing(frame: pd.DataFrame, mask: pd.Series, column: str, expected: str, found) -> list[Problem]:
+    """One Problem per row where ``mask`` holds (``found(r)`` says what is there)."""
+    return [Problem(column=column, expected=expected, found=str(found(r)), row=int(r)) for r in frame.index[mask]]
+
+
+def load_transfers(data_dir=None) -> pd.DataFrame:
+    """The budget transfers behind each summary's "transfers" line, as the
+    report text lists them (£m): the stated net total, its components and,
+    where the text splits one, its parts (``part_of`` names the component)."""
+    from .sources import published_path
+
+    cols = [_EDITION, _YEAR, Column("level", choices=("total", "component", "part")), Column("component"),
+            Column("part_of", nullable=True)]
+    frame = _published("budget_transfers", cols, ["edition", "component"], data_dir, ("gbp_millions",))
+    frame["part_of"] = frame["part_of"].fillna("")
+    components = set(zip(frame.loc[frame["level"] == "component", "edition"], frame.loc[frame["level"] == "component", "component"]))
+    is_part = frame["level"] == "part"
+    bad = is_part & ~pd.Series([(e, c) in components for e, c in zip(frame["edition"], frame["part_of"])], index=frame.index)
+    bad |= ~is_part & (frame["part_of"] != "")
+    if bad.any():
+        raise LoaderError(published_path("budget_transfers", data_dir), _rows_failing(
+            frame, bad, "part_of", "for a part, a component of the same edition; empty otherwise",
+            lambda r: f"{frame.at[r, 'level']} | {frame.at[r, 'part_of'] or '(empty)'}"))
+    return frame
+
+
+#: How a report-text amount stands to the item ``ref`` (budget_prose_amounts.csv).
+PROSE_MATCHES = ("equals", "share", "part", "none")
+
+
+def load_prose_amounts(data_dir=None) -> pd.DataFrame:
+    """Growth and savings amounts the report text gives outside the item
+    headings (£, £000 or £m as printed): an item's figure restated for a year,
+    a part of it, or an amount with no G/AC code at all (``match`` none).  For
+    the 2018 edition the report text is the only source."""
+    from .sources import published_path
+
+    cols = [_EDITION, Column("key", pattern=r"[a-z0-9_]+"), Column("kind", choices=("growth", "savings")),
+            Column("ref", nullable=True, pattern=r"(G|AC)\d+"), Column("match", choices=PROSE_MATCHES),
+            Column("basis", choices=("in_year", "cumulative")), Column("year", nullable=True, pattern=YEAR),
+            Column("description")]
+    frame = _published("budget_prose_amounts", cols, ["edition", "key"], data_dir, ("gbp", "gbp_thousands", "gbp_millions"))
+    for col in ("ref", "year"):
+        frame[col] = frame[col].fillna("")
+    path = published_path("budget_prose_amounts", data_dir)
+    coded = frame["ref"] != ""
+    problems = _rows_failing(frame, coded == (frame["match"] == "none"), "ref",
+                             "a G/AC reference unless match is none (then empty)",
+                             lambda r: f"{frame.at[r, 'ref'] or '(empty)'} with match {frame.at[r, 'match']}")
+    wrong_kind = coded & (frame["ref"].str.startswith("G") != (frame["kind"] == "growth"))
+    problems += _rows_failing(frame, wrong_kind, "kind", "growth for a G reference, savings for an AC reference",
+                              lambda r: f"{frame.at[r, 'kind']} for {frame.at[r, 'ref']}")
+    problems += _rows_failing(frame, coded & (frame["year"] == ""), "year", "the year the amount is for",
+                              lambda r: "(empty)")
+    if problems:
+        raise LoaderError(path, sorted(problems, key=lambda p: p.row))
+    return frame
+
+
 def load_revenue(data_dir=None) -> pd.DataFrame:
     """Appendix A revenue budget lines, one row per line and column (£)."""
     cols = [_EDITION, Column("group", choices=("ASC", "C&W", "A&C")), Column("section", nullable=True),
@@ -207,6 +266,7 @@ def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
         "stated_totals": load_stated_totals(data_dir),
         "capital": load_capital(data_dir), "bcf": load_bcf(data_dir), "other_funding": load_other_funding(data_dir),
         "revenue": load_revenue(data_dir), "item_keys": load_item_keys(data_dir),
+        "transfers": load_transfers(data_dir), "prose_amounts": load_prose_amounts(data_dir),
     }
 
 
@@ -802,9 +862,12 @@ def check_item_totals(items: pd.DataFrame, totals: pd.DataFrame, summary: pd.Dat
     return rows
 
 
+_TO_THOUSANDS = {"gbp": 0.001, "gbp_thousands": 1.0, "gbp_millions": 1000.0}
+
+
 def _prose_in_thousands(r) -> float:
-    """A report-text amount in £000."""
-    return r.value * 1000.0 if r.unit == "gbp_millions" else r.value / 1000.0
+    """A report-text amount (£, £000 or £m) in £000."""
+    return round(r.value * _TO_THOUSANDS[r.unit], 6)
 
 
 def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
@@ -814,6 +877,8 @@ def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
     pounds is finer than the appendix, so the appendix is the rounded side."""
     if r.unit == "gbp_millions":
         return reconcile.printed_kind(r.value, appendix_thousands / 1000.0, _printed_decimals(r.printed, r.value))
+    if r.unit == "gbp_thousands":
+        return reconcile.printed_kind(r.value, appendix_thousands, _printed_decimals(r.printed, r.value))
     return reconcile.printed_kind(appendix_thousands, _prose_in_thousands(r), 0)
 
 
@@ -872,6 +937,147 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
                            kind="review" if kind == "mismatch" else kind,
                            detail=f"{len(first)} headed items ({', '.join(first['ref'])}); the appendices are not in the pack, "
                                   "so unnamed items cannot be ruled out"))
+    return rows
+
+
+def item_figures(items: pd.DataFrame, prose: pd.DataFrame, edition: str, ref: str) -> pd.DataFrame:
+    """One item's figures for each year of its edition (£000): ``cumulative``
+    and ``in_year``, from Appendix B/C, or, for an edition known only from its
+    report text (2018), from the item's heading: nothing before its first
+    year, the first and last amounts in their years, the first amount in every
+    later year when the heading calls it ongoing, and NaN where the heading
+    does not say.  ``lines`` cites the row or heading; empty frame when the
+    edition has no such item."""
+    years = edition_years(edition)
+    appendix = "B" if ref.startswith("G") else "C"
+    row = items[(items["edition"] == edition) & (items["appendix"] == appendix) & (items["ref"] == ref)]
+    if not row.empty:
+        cumulative = row.set_index("year")["value"].reindex(years)
+        where, origin = f"Appendix {appendix} line {row['lines'].iloc[0]}", "appendix"
+    else:
+        heads = prose[(prose["edition"] == edition) & (prose["ref"] == ref)]
+        if heads.empty or edition in set(items["edition"]):
+            return pd.DataFrame(columns=["year", "cumulative", "in_year", "lines", "origin"])
+        cumulative = pd.Series(float("nan"), index=years)
+        first = heads[heads["point"] == "first"].iloc[0]
+        cumulative[[y for y in years if y < first["year"]]] = 0.0
+        if first["profile"] == "ongoing":
+            cumulative[[y for y in years if y >= first["year"]]] = _prose_in_thousands(first)
+        for h in heads.itertuples():
+            cumulative[h.year] = _prose_in_thousands(h)
+        where, origin = f"report text line {_span(heads['lines'].tolist())}", "report text"
+    before = cumulative.shift(1)
+    before.iloc[0] = 0.0
+    return pd.DataFrame({"year": years, "cumulative": cumulative.values, "in_year": (cumulative - before).values,
+                         "lines": where, "origin": origin})
+
+
+def _figure(figures: pd.DataFrame, year: str, basis: str) -> float:
+    hit = figures[figures["year"] == year]
+    return float(hit[basis].iloc[0]) if len(hit) else float("nan")
+
+
+def check_prose_amounts(amounts: pd.DataFrame, items: pd.DataFrame, prose: pd.DataFrame) -> list[dict]:
+    """The report text's other growth and savings amounts (budget_prose_amounts),
+    each against the item it names (Appendix B/C, or for 2018 the item's
+    heading), on the basis it is given (in-year or cumulative, £000):
+
+    * ``equals``: the amount is the item's figure for the year (printed rule);
+    * ``share``: one part of the item (the text gives no other): no larger;
+    * ``part``: the parts given for an item and year add up to its figure
+      (each part honest to half a unit of its printed precision);
+    * ``none``: the text gives the amount no code.  ``missing``, unless an
+      Appendix B/C row of the edition shares words with it (``review``).
+    """
+    rows = []
+    with_items = set(items["edition"])
+    for r in amounts[amounts["match"].isin(["equals", "share"])].itertuples():
+        figures = item_figures(items, prose, r.edition, r.ref)
+        exact = _figure(figures, r.year, r.basis)
+        value = _prose_in_thousands(r)
+        where = figures["lines"].iloc[0] if len(figures) else f"no {r.ref} in this edition"
+        what = f"{r.edition} {r.ref} ({r.key}, {r.year}, {r.basis.replace('_', '-')})"
+        if r.match == "equals":
+            kind, how = _prose_kind(r, exact) if not math.isnan(exact) else ("missing", "the item's figure for that year is not given")
+            rows.append(_f("prose_amount_vs_item", f"{what}: report text amount = the item's figure", value, exact,
+                           r.source, r.lines, kind=kind, unit="gbp_thousands", printed=r.printed,
+                           detail="; ".join(x for x in (where, how) if x)))
+        else:
+            fits = abs(value) <= abs(exact) + 1e-9 and value * exact >= 0
+            kind = "missing" if math.isnan(exact) else ("ok" if fits else "mismatch")
+            rows.append(_f("prose_amount_share", f"{what}: a part of the item, no larger than it", value, exact,
+                           r.source, r.lines, kind=kind, unit="gbp_thousands", printed=r.printed,
+                           detail=f"{r.description} (printed {r.printed}); {where}; the text gives no other part"
+                                  + ("" if fits else "; the part exceeds the whole")))
+    parts = amounts[amounts["match"] == "part"]
+    for (edition, ref, year, basis), group in parts.groupby(["edition", "ref", "year", "basis"], sort=False):
+        figures = item_figures(items, prose, edition, ref)
+        exact = _figure(figures, year, basis)
+        total = round(sum(_prose_in_thousands(r) for r in group.itertuples()), 6)
+        slack = sum(0.5 * reconcile.precision_of(r.printed) * _TO_THOUSANDS[r.unit] for r in group.itertuples()
+                    if r.unit != "gbp")
+        rows.append(_f("prose_amount_parts", f"{edition} {ref} {year} ({basis.replace('_', '-')}): the parts the report "
+                       f"text gives add up to the item's figure", exact, total, group["source"].iloc[0],
+                       _span(group["lines"].tolist()), unit="gbp_thousands", tolerance=slack,
+                       detail=f"{figures['lines'].iloc[0] if len(figures) else 'no such item'}; parts: "
+                              + ", ".join(f"{r.key} {_thousands(_prose_in_thousands(r))}" for r in group.itertuples())))
+    for r in amounts[amounts["match"] == "none"].itertuples():
+        value = _prose_in_thousands(r)
+        appendix = "B" if r.kind == "growth" else "C"
+        if r.edition in with_items:
+            own = items[(items["edition"] == r.edition) & (items["appendix"] == appendix)].drop_duplicates("ref")
+            words = _description_words(r.description)
+            scored = [(len(words & w) / len(words | w), x.ref, x.description) for x in own.itertuples()
+                      for w in [_description_words(x.description)] if words | w]
+            best = max(scored, default=(0.0, "", ""))
+            kind = "review" if best[0] >= 0.3 else "missing"
+            detail = (f"looks like Appendix {appendix} {best[1]} '{best[2]}' (word overlap {best[0]:.2f})" if kind == "review"
+                      else f"the text gives it no code and no Appendix {appendix} row of the edition matches it")
+        else:
+            kind, detail = "missing", ("the text gives it no code and the pack has no appendices; "
+                                       "it is not among the items the report heads")
+        rows.append(_f("prose_amount_uncoded", f"{r.edition} {r.key} ({r.kind}): an amount with no item in "
+                       f"Appendix {appendix}", value, float("nan"), r.source, r.lines, kind=kind,
+                       unit="gbp_thousands", printed=r.printed, detail=f"{r.description}; {detail}"))
+    return rows
+
+
+def check_transfers(transfers: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+    """The transfers the report text lists (£m, each printed to £0.1m): the
+    components add up to the stated net total and, within n x £0.05m, to the
+    summary's "transfers" line; a component's parts add up to it; the stated
+    total is the summary line rounded."""
+    rows = []
+    for edition, frame in transfers.groupby("edition", sort=False):
+        total = frame[frame["level"] == "total"]
+        comps = frame[frame["level"] == "component"]
+        year = edition_years(edition)[0]
+        line = _row(summary, edition=edition, year=year, line="transfers")
+        listed = ", ".join(f"{c.component} {c.value:+.1f}" for c in comps.itertuples())
+        n = len(comps)
+        comp_sum = round(float(comps["value"].sum()), 6)
+        span = _span(frame["lines"].tolist())
+        if not total.empty:
+            t = total.iloc[0]
+            rows.append(_f("transfers_components_sum", f"{edition} {year}: transfers listed add up to the stated net total",
+                           t["value"], comp_sum, t["source"], span, unit="gbp_millions", tolerance=0.05 * n,
+                           printed=t["printed"], detail=f"{n} components, each printed to £0.1m: {listed}"))
+        if line is not None:
+            if not total.empty:
+                rows.append(_printed_f("transfers_total_vs_summary", f"{edition} {year}: stated net transfers = the "
+                                       f"summary's transfers line", total.iloc[0], line["value"] / 1000.0,
+                                       unit="gbp_millions", detail=f"summary line {line['lines']}: £{line['value']:,.0f}k"))
+            rows.append(_f("transfers_vs_summary", f"{edition} {year}: transfers listed add up to the summary's "
+                           f"transfers line", line["value"] / 1000.0, comp_sum, frame["source"].iloc[0], span,
+                           unit="gbp_millions", tolerance=0.05 * n,
+                           detail=f"summary line {line['lines']}: £{line['value']:,.0f}k; {n} components, "
+                                  f"each printed to £0.1m"))
+        for name, part in frame[frame["level"] == "part"].groupby("part_of", sort=False):
+            c = _row(comps, component=name)
+            rows.append(_f("transfers_parts_sum", f"{edition} {year}: the parts of '{name}' add up to it", c["value"],
+                           round(float(part["value"].sum()), 6), c["source"], _span([c["lines"], *part["lines"]]),
+                           unit="gbp_millions", tolerance=0.05 * len(part), printed=c["printed"],
+                           detail=", ".join(f"{p.component} {p.value:.1f}" for p in part.itertuples())))
     return rows
 
 
@@ -1103,6 +1309,8 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
+    rows += check_prose_amounts(d["prose_amounts"], d["items"], d["prose"])
+    rows += check_transfers(d["transfers"], d["summary"])
     rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])
