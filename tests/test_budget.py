@@ -404,6 +404,74 @@ def test_transfer_part_of_unknown_component(copy):
     assert "budget_transfers.csv: row 18, column 'part_of'" in msg and "part | grants" in msg
 
 
+# --- growth and savings by division ------------------------------------------
+
+@pytest.fixture(scope="module")
+def by_div(data):
+    history = budget.item_history(data["items"], data["prose"], data["item_keys"])
+    return budget.by_division(history, data["item_divisions"], split=data["divisions"])
+
+
+def test_every_item_has_a_division_or_is_unassigned(data):
+    mapping = data["item_divisions"]
+    assert len(mapping) == 120  # 23 items headed in 2018, then 19, 16, 31 and 31 appendix items
+    assert (mapping["division"] == budget.UNASSIGNED).sum() == 27
+    assert mapping.groupby("basis").size().to_dict() == {
+        "appendix_a_line": 33, "description": 53, "heading": 7, "unassigned": 27}
+
+
+@pytest.mark.parametrize("edition", [e for e in budget.EDITIONS if e != "2018/19-2021/22"])
+def test_divisions_add_up_to_the_summary(data, by_div, edition):
+    # nothing dropped: in each year the divisions (unassigned included) sum to the summary's in-year lines
+    frame = by_div[by_div["edition"] == edition].groupby(["kind", "year"])["in_year"].sum()
+    summary = data["summary"][data["summary"]["edition"] == edition].set_index(["line", "year"])["value"]
+    for kind in ("growth", "savings"):
+        assert frame[kind].to_dict() == summary[kind].to_dict()
+
+
+def test_growth_and_savings_by_division_2026(by_div):
+    table = budget.division_table(by_div, "2026/27-2029/30").set_index(["kind", "division"])
+    assert table.loc[("growth", "Demand Led Commissioned Services"), "2026/27"] == 9390.0
+    assert table.loc[("savings", "Better Care Fund/NHS Contribution")].tolist()[:4] == [-2000.0, -1000.0, -1000.0, -1000.0]
+    assert table.loc[("savings", "unassigned"), ["2026/27", "2027/28", "items"]].tolist() == [-2735.0, -950.0, 8]
+    assert list(table.loc["savings"].index)[-1] == "unassigned"
+    assert budget.division_summary(by_div, "2026/27-2029/30") == (
+        "MTFS 2026, in-year 2026/27 to 2029/30: growth £29,710k, most in Demand Led Commissioned Services (£30,310k); "
+        "growth unassigned -£700k; savings -£13,240k, most in Better Care Fund/NHS Contribution (-£5,000k); "
+        "savings unassigned -£3,685k")
+
+
+def test_2018_divisions_from_the_headings(by_div):
+    # first year only; AC4 (staff absence, from 2019/20) stays as an unassigned row with no figure, not dropped
+    table = budget.division_table(by_div, "2018/19-2021/22").set_index(["kind", "division"])
+    assert table.loc[("growth", "Demand Led Commissioned Services"), "2018/19"] == 3205.0
+    assert table.loc[("growth", "unassigned"), "2018/19"] == 2920.0  # G10 610 + G11 170 + G13 2,140
+    assert table.loc[("savings", "Direct Services"), "2018/19"] == -980.0
+    row = table.loc[("savings", "unassigned")]
+    assert row["items"] == 1 and row[budget.edition_years("2018/19-2021/22")].isna().all()
+
+
+def test_unknown_division_is_an_error(copy):
+    msg = _error_after_edit(copy, "mappings/budget_item_divisions.csv", "2019/20-2022/23,C,AC5,Strategic Services",
+                            "2019/20-2022/23,C,AC5,Finance", budget.load_item_divisions)
+    assert "budget_item_divisions.csv: row" in msg and "column 'division'" in msg and "2019/20-2022/23 Finance" in msg
+
+
+def test_appendix_a_line_must_sit_in_the_division(copy):
+    msg = _error_after_edit(copy, "mappings/budget_item_divisions.csv", 'AC1,Direct Services,appendix_a_line,"Aids',
+                            'AC1,Strategic Services,appendix_a_line,"Aids', budget.load_item_divisions)
+    assert "column 'appendix_a_line'" in msg and "Strategic Services: Aids, Adaptations" in msg
+
+
+def test_an_item_without_a_division_row_is_an_error(copy):
+    path = copy / "mappings" / "budget_item_divisions.csv"
+    lines = [x for x in path.read_text().splitlines() if not x.startswith("2026/27-2029/30,C,AC13,")]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LoaderError) as err:
+        budget.load_item_divisions(copy)
+    assert "a row for every item" in str(err.value) and "2026/27-2029/30 C AC13" in str(err.value)
+
+
 # --- bad input --------------------------------------------------------------
 
 @pytest.fixture

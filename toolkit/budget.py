@@ -258,6 +258,57 @@ def load_item_keys(data_dir=None) -> pd.DataFrame:
     return frame
 
 
+UNASSIGNED = "unassigned"
+DIVISION_BASES = ("heading", "appendix_a_line", "description", UNASSIGNED)
+
+
+def load_item_divisions(data_dir=None) -> pd.DataFrame:
+    """Which division of the net budget split (budget_divisions.csv) each
+    Appendix B/C item (for 2018, each item the report heads) falls in
+    (data/mappings/budget_item_divisions.csv), and why (``basis``): the
+    appendix heading it sits under, the Appendix A line that carries it
+    (``appendix_a_line``, which must sit in that division in the edition's
+    Appendix A), or its description.  An item that cannot be placed is
+    ``unassigned`` with a note; every item must have a row."""
+    path = resolve_data_dir(data_dir) / "mappings" / "budget_item_divisions.csv"
+    cols = [_EDITION, Column("appendix", choices=("B", "C")), Column("ref", pattern=r"(G|AC)\d+"), Column("division"),
+            Column("basis", choices=DIVISION_BASES), Column("appendix_a_line", nullable=True), Column("note", nullable=True)]
+    frame = parse_frame(read_table(path), cols, path, unique=["edition", "appendix", "ref"])
+    for col in ("appendix_a_line", "note"):
+        frame[col] = frame[col].fillna("")
+    divisions, revenue = load_divisions(data_dir), load_revenue(data_dir)
+    known = {e: set(d["division"]) - {"Department Total"} for e, d in divisions.groupby("edition")}
+    bad_div = pd.Series([d != UNASSIGNED and d not in known.get(e, set()) for e, d in zip(frame["edition"], frame["division"])],
+                        index=frame.index)
+    problems = _rows_failing(frame, bad_div, "division", f"a division of the edition's net budget split, or {UNASSIGNED}",
+                             lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'division']}")
+    problems += _rows_failing(frame, (frame["division"] == UNASSIGNED) != (frame["basis"] == UNASSIGNED), "basis",
+                              f"{UNASSIGNED} exactly when the division is {UNASSIGNED}",
+                              lambda r: f"{frame.at[r, 'basis']} for {frame.at[r, 'division']}")
+    rev = revenue.drop_duplicates(["edition", "section", "line"])
+    where = {(e, _division_name(sec), line) for e, sec, line in zip(rev["edition"], rev["section"], rev["line"])}
+    by_line = frame["basis"] == "appendix_a_line"
+    not_there = by_line & pd.Series([(e, _division_name(d), line) not in where for e, d, line in
+                                     zip(frame["edition"], frame["division"], frame["appendix_a_line"])], index=frame.index)
+    problems += _rows_failing(frame, not_there, "appendix_a_line", "a line of the edition's Appendix A in that division",
+                              lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'division']}: {frame.at[r, 'appendix_a_line'] or '(empty)'}")
+    problems += _rows_failing(frame, ~by_line & (frame["appendix_a_line"] != ""), "appendix_a_line",
+                              "empty unless basis is appendix_a_line", lambda r: frame.at[r, "appendix_a_line"])
+    items, prose = load_items(data_dir), load_prose_items(data_dir)
+    needed = set(zip(items["edition"], items["appendix"], items["ref"]))
+    old = prose[~prose["edition"].isin(items["edition"])]
+    needed |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(old["edition"], old["ref"])}
+    have = list(zip(frame["edition"], frame["appendix"], frame["ref"]))
+    problems += _rows_failing(frame, pd.Series([k not in needed for k in have], index=frame.index), "ref",
+                              "an item of that edition's Appendix B/C (or its report text, for 2018)",
+                              lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'appendix']} {frame.at[r, 'ref']}")
+    problems += [Problem(column="edition, appendix, ref", expected=f"a row for every item (division or {UNASSIGNED})",
+                         found=" ".join(k)) for k in sorted(needed - set(have))]
+    if problems:
+        raise LoaderError(path, problems)
+    return frame
+
+
 def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
     """Every budget table, by short name."""
     return {
@@ -267,6 +318,7 @@ def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
         "capital": load_capital(data_dir), "bcf": load_bcf(data_dir), "other_funding": load_other_funding(data_dir),
         "revenue": load_revenue(data_dir), "item_keys": load_item_keys(data_dir),
         "transfers": load_transfers(data_dir), "prose_amounts": load_prose_amounts(data_dir),
+        "item_divisions": load_item_divisions(data_dir),
     }
 
 
@@ -611,6 +663,86 @@ def by_section(items: pd.DataFrame, edition: str) -> pd.DataFrame:
     frame["section"] = frame["section"].where(frame["section"] != "", "(not divided)")
     out = frame.pivot_table(index=["kind", "section"], columns="year", values="in_year", aggfunc="sum")
     return out.reset_index().rename_axis(columns=None)
+
+
+def by_division(history: pd.DataFrame, divisions: pd.DataFrame, edition: str | None = None,
+                split: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Growth and savings by division of the net budget split and year,
+    **in-year** £000 (long form: edition, kind, division, year, in_year, and
+    ``items``, how many items of that kind the division holds in the
+    edition).  ``history`` is :func:`item_history`; ``divisions`` the item
+    division mapping (:func:`load_item_divisions`), whose ``unassigned`` items
+    stay as their own row.  For 2018 (report text only) only the first year's
+    in-year figures are known; the later years are NaN, not zero.  Divisions
+    come in the order of ``split`` (budget_divisions.csv) when given."""
+    frame = history if edition is None else history[history["edition"] == edition]
+    mapping = divisions.set_index(["edition", "appendix", "ref"])["division"]
+    keys = list(zip(frame["edition"], frame["appendix"], frame["ref"]))
+    frame = frame.assign(division=[mapping.get(k, UNASSIGNED) for k in keys],
+                         kind=frame["appendix"].map({"B": "growth", "C": "savings"}))
+    out = frame.groupby(["edition", "kind", "division", "year"])["in_year"].sum(min_count=1).rename("in_year").reset_index()
+    counts = frame.groupby(["edition", "kind", "division"])["ref"].nunique().rename("items")
+    out = out.join(counts, on=["edition", "kind", "division"])
+    names = [n for n in (split if split is not None else divisions)["division"].drop_duplicates() if n != "Department Total"]
+    present = set(out["division"])
+    out["division"] = pd.Categorical(out["division"], categories=[n for n in names if n in present and n != UNASSIGNED]
+                                     + [n for n in sorted(present - set(names)) if n != UNASSIGNED] + [UNASSIGNED])
+    return out.sort_values(["edition", "kind", "division", "year"]).reset_index(drop=True)
+
+
+def division_totals(by_div: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Each division's growth and savings over the years known (in-year £000),
+    divisions in the split's order, ``unassigned`` last."""
+    frame = by_div[by_div["edition"] == edition].dropna(subset=["in_year"])
+    return frame.groupby(["kind", "division"], observed=True, as_index=False)["in_year"].sum()
+
+
+def division_table(by_div: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """One edition's :func:`by_division` laid out: a row per kind and
+    division, a column per year (in-year £000; NaN where not known), and the
+    item count."""
+    frame = by_div[by_div["edition"] == edition]
+    rows = pd.MultiIndex.from_frame(frame[["kind", "division"]].drop_duplicates())
+    wide = frame.set_index(["kind", "division", "year"])["in_year"].unstack("year").reindex(index=rows,
+                                                                                          columns=edition_years(edition))
+    counts = frame.groupby(["kind", "division"])["items"].first()
+    return wide.assign(items=counts).reset_index().rename_axis(columns=None)
+
+
+def division_summary(by_div: pd.DataFrame, edition: str) -> str:
+    """One line on an edition's growth and savings by division: the division
+    with the most growth and the one with the most savings over the years
+    known, and how much is unassigned."""
+    frame = by_div[by_div["edition"] == edition].dropna(subset=["in_year"])
+    totals = frame.groupby(["kind", "division"])["in_year"].sum()
+    parts = []
+    for kind in ("growth", "savings"):
+        if kind not in totals.index.get_level_values(0):
+            continue
+        t = totals[kind]
+        top = t.abs().idxmax()
+        parts.append(f"{kind} {_thousands(t.sum())}, most in {top} ({_thousands(t[top])})")
+        if UNASSIGNED in t.index:
+            parts.append(f"{kind} {UNASSIGNED} {_thousands(t[UNASSIGNED])}")
+    years = sorted(frame["year"].unique())
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
+    return f"{edition_label(edition)}, in-year {span}: " + "; ".join(parts)
+
+
+def transfers_table(transfers: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """The transfers an edition's report text lists behind the summary's
+    transfers line (£m, as printed), total first."""
+    frame = transfers[transfers["edition"] == edition]
+    return frame[["year", "level", "component", "part_of", "value", "printed", "lines"]].reset_index(drop=True)
+
+
+def prose_amounts_table(amounts: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """An edition's other report-text amounts (budget_prose_amounts) with the
+    amount in £000 beside the printed figure."""
+    frame = amounts[amounts["edition"] == edition]
+    frame = frame.assign(gbp_thousands=[_prose_in_thousands(r) for r in frame.itertuples()])
+    return frame[["key", "kind", "ref", "match", "basis", "year", "description", "gbp_thousands", "printed",
+                  "lines"]].reset_index(drop=True)
 
 
 def capital_table(capital: pd.DataFrame, edition: str) -> pd.DataFrame:
