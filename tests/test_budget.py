@@ -324,6 +324,154 @@ def test_by_type_and_movers(data):
     assert movers.loc[0, "change"] == 103094761.0 - 99662796.0
 
 
+# --- report-text amounts and transfers ----------------------------------------
+
+@pytest.mark.parametrize("edition, lines, stated, summary, components", [
+    ("2018/19-2021/22", "219", 0.7, 0.688, 2), ("2019/20-2022/23", "357", 4.7, 4.657, 3),
+    ("2021/22-2024/25", "531", 8.3, 8.274, 3), ("2024/25-2027/28", "311", 21.2, 21.153, 4),
+    ("2026/27-2029/30", "325", 13.3, 13.323, 2)])
+def test_transfers_listed_explain_the_summary_line(found, edition, lines, stated, summary, components):
+    f = one(found, "transfers_total_vs_summary", edition)
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (stated, summary, "rounding", lines)
+    f = one(found, "transfers_components_sum", edition)
+    assert (f["published"], f["computed"], f["kind"]) == (stated, stated, "ok")
+    assert f"{components} components" in f["detail"]
+    f = one(found, "transfers_vs_summary", edition)
+    assert (f["published"], f["computed"], f["kind"]) == (summary, stated, "rounding")
+
+
+def test_transfer_parts_2024(data, found):
+    parts = data["transfers"][data["transfers"]["level"] == "part"]
+    assert parts.set_index("component")["value"].to_dict() == {
+        "Independent Living Fund grant": 1.2, "Market Sustainability and Improvement Fund": 3.5}
+    f = one(found, "transfers_parts_sum", "2024/25-2027/28")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (4.7, 4.7, "ok", "315")
+
+
+def test_uncoded_report_text_amounts_are_missing(found):
+    # 000 L429-433: DoLS grant loss £260,000, growth with no code (2018 has no appendices);
+    # 002 L464/L499: Brookfield net rental income £150,000 a year, in no Appendix C row.
+    f = one(found, "prose_amount_uncoded", "dols_grant_loss")
+    assert (f["published"], f["kind"], f["lines"], f["source"]) == (260.0, "missing", "429-433", "000_34a0172e3db75070.txt")
+    f = one(found, "prose_amount_uncoded", "brookfield_rental_income")
+    assert (f["published"], f["kind"], f["lines"]) == (-150.0, "missing", "464;499")
+
+
+def test_report_text_amounts_tie_to_their_items(found):
+    f = one(found, "prose_amount_vs_item", "brookfield_care_saving")  # 002 L464: £50,000 a year = AC11 2021/22
+    assert (f["published"], f["computed"], f["kind"]) == (-50.0, -50.0, "ok")
+    f = one(found, "prose_amount_vs_item", "high_dependency_second_year")  # 000 L676: further £400,000 = 1,200 - 800
+    assert (f["published"], f["computed"], f["kind"]) == (-400.0, -400.0, "ok")
+    f = one(found, "prose_amount_vs_item", "tom_establishment")  # 001 L724 £600k = AC7 2024/25
+    assert (f["published"], f["computed"], f["kind"]) == (-600.0, -600.0, "ok")
+    checks = found[found["check"] == "prose_amount_vs_item"]
+    assert len(checks) == 18 and set(checks["kind"]) == {"ok"}
+
+
+def test_report_text_parts_add_up(found):
+    # 002 L473-476: the 2019 AC12 plan by year (in-year) = Appendix C AC12 increments (L760)
+    plan = found[(found["check"] == "prose_amount_parts") & found["description"].str.contains("AC12")]
+    assert plan["published"].tolist() == [-200.0, -100.0, -200.0, -500.0]
+    assert plan["computed"].tolist() == plan["published"].tolist() and set(plan["kind"]) == {"ok"}
+    # 003 L344: £14m + £18m + £2.5m = £34.5m against G6 2027/28 £34,505k: rounding
+    f = one(found, "prose_amount_parts", "2024/25-2027/28 G6")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (34505.0, 34500.0, "rounding", "344")
+
+
+def test_smart_libraries_saving_printed_as_230000k(found):
+    # 000 L719 prints the full SMART libraries saving as "£230,000k" (£230m): larger than AC15 itself
+    f = one(found, "prose_amount_share", "smart_libraries_full_saving")
+    assert (f["published"], f["computed"], f["kind"], f["lines"]) == (-230000.0, -1200.0, "mismatch", "718-720")
+    assert "printed £230,000k" in f["detail"] and f["detail"].endswith("the part exceeds the whole")
+    assert one(found, "prose_amount_share", "reablement_staffing_underspend")["kind"] == "ok"
+
+
+def test_prose_amount_with_a_ref_but_no_match_is_an_error(copy):
+    msg = _error_after_edit(copy, "published/budget_prose_amounts.csv", "dols_grant_loss,growth,,none",
+                            "dols_grant_loss,growth,G6,none", budget.load_prose_amounts)
+    assert "budget_prose_amounts.csv: row 2, column 'ref'" in msg and "G6 with match none" in msg
+
+
+def test_prose_amount_kind_must_fit_its_ref(copy):
+    msg = _error_after_edit(copy, "published/budget_prose_amounts.csv", "hospital_discharge_workers,growth,G11",
+                            "hospital_discharge_workers,savings,G11", budget.load_prose_amounts)
+    assert "budget_prose_amounts.csv: row 3, column 'kind'" in msg and "savings for G11" in msg
+
+
+def test_transfer_part_of_unknown_component(copy):
+    msg = _error_after_edit(copy, "published/budget_transfers.csv", "part,Independent Living Fund grant,grant transfers",
+                            "part,Independent Living Fund grant,grants", budget.load_transfers)
+    assert "budget_transfers.csv: row 18, column 'part_of'" in msg and "part | grants" in msg
+
+
+# --- growth and savings by division ------------------------------------------
+
+@pytest.fixture(scope="module")
+def by_div(data):
+    history = budget.item_history(data["items"], data["prose"], data["item_keys"])
+    return budget.by_division(history, data["item_divisions"], split=data["divisions"])
+
+
+def test_every_item_has_a_division_or_is_unassigned(data):
+    mapping = data["item_divisions"]
+    assert len(mapping) == 120  # 23 items headed in 2018, then 19, 16, 31 and 31 appendix items
+    assert (mapping["division"] == budget.UNASSIGNED).sum() == 27
+    assert mapping.groupby("basis").size().to_dict() == {
+        "appendix_a_line": 33, "description": 53, "heading": 7, "unassigned": 27}
+
+
+@pytest.mark.parametrize("edition", [e for e in budget.EDITIONS if e != "2018/19-2021/22"])
+def test_divisions_add_up_to_the_summary(data, by_div, edition):
+    # nothing dropped: in each year the divisions (unassigned included) sum to the summary's in-year lines
+    frame = by_div[by_div["edition"] == edition].groupby(["kind", "year"])["in_year"].sum()
+    summary = data["summary"][data["summary"]["edition"] == edition].set_index(["line", "year"])["value"]
+    for kind in ("growth", "savings"):
+        assert frame[kind].to_dict() == summary[kind].to_dict()
+
+
+def test_growth_and_savings_by_division_2026(by_div):
+    table = budget.division_table(by_div, "2026/27-2029/30").set_index(["kind", "division"])
+    assert table.loc[("growth", "Demand Led Commissioned Services"), "2026/27"] == 9390.0
+    assert table.loc[("savings", "Better Care Fund/NHS Contribution")].tolist()[:4] == [-2000.0, -1000.0, -1000.0, -1000.0]
+    assert table.loc[("savings", "unassigned"), ["2026/27", "2027/28", "items"]].tolist() == [-2735.0, -950.0, 8]
+    assert list(table.loc["savings"].index)[-1] == "unassigned"
+    assert budget.division_summary(by_div, "2026/27-2029/30") == (
+        "MTFS 2026, in-year 2026/27 to 2029/30: growth £29,710k, most in Demand Led Commissioned Services (£30,310k); "
+        "growth unassigned -£700k; savings -£13,240k, most in Better Care Fund/NHS Contribution (-£5,000k); "
+        "savings unassigned -£3,685k")
+
+
+def test_2018_divisions_from_the_headings(by_div):
+    # first year only; AC4 (staff absence, from 2019/20) stays as an unassigned row with no figure, not dropped
+    table = budget.division_table(by_div, "2018/19-2021/22").set_index(["kind", "division"])
+    assert table.loc[("growth", "Demand Led Commissioned Services"), "2018/19"] == 3205.0
+    assert table.loc[("growth", "unassigned"), "2018/19"] == 2920.0  # G10 610 + G11 170 + G13 2,140
+    assert table.loc[("savings", "Direct Services"), "2018/19"] == -980.0
+    row = table.loc[("savings", "unassigned")]
+    assert row["items"] == 1 and row[budget.edition_years("2018/19-2021/22")].isna().all()
+
+
+def test_unknown_division_is_an_error(copy):
+    msg = _error_after_edit(copy, "mappings/budget_item_divisions.csv", "2019/20-2022/23,C,AC5,Strategic Services",
+                            "2019/20-2022/23,C,AC5,Finance", budget.load_item_divisions)
+    assert "budget_item_divisions.csv: row" in msg and "column 'division'" in msg and "2019/20-2022/23 Finance" in msg
+
+
+def test_appendix_a_line_must_sit_in_the_division(copy):
+    msg = _error_after_edit(copy, "mappings/budget_item_divisions.csv", 'AC1,Direct Services,appendix_a_line,"Aids',
+                            'AC1,Strategic Services,appendix_a_line,"Aids', budget.load_item_divisions)
+    assert "column 'appendix_a_line'" in msg and "Strategic Services: Aids, Adaptations" in msg
+
+
+def test_an_item_without_a_division_row_is_an_error(copy):
+    path = copy / "mappings" / "budget_item_divisions.csv"
+    lines = [x for x in path.read_text().splitlines() if not x.startswith("2026/27-2029/30,C,AC13,")]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LoaderError) as err:
+        budget.load_item_divisions(copy)
+    assert "a row for every item" in str(err.value) and "2026/27-2029/30 C AC13" in str(err.value)
+
+
 # --- bad input --------------------------------------------------------------
 
 @pytest.fixture
@@ -410,8 +558,9 @@ def test_explorer_view(data, found):
     assert view["lines"].set_index("line").loc["TOTAL", "net"] == 222822513.0
     assert view["history"]["edition"].nunique() == 5
     assert view["drift"].set_index("year").loc["2024/25", "2021/22-2024/25"] == 0.0
-    assert view["findings"]["description"].str.contains("2026/27-2029/30 AC22").all()
-    assert {"prose_vs_appendix", "prose_type"} <= set(view["findings"]["check"])
+    # the item's findings in every edition: 2026 AC22's, and 2018 AC15's SMART libraries amount (000 L719)
+    assert view["findings"]["description"].str.contains("2026/27-2029/30 AC22|2018/19-2021/22 AC15").all()
+    assert {"prose_vs_appendix", "prose_type", "prose_amount_share"} <= set(view["findings"]["check"])
     choices = budget.explorer_choices(data, "2018/19-2021/22")
     assert "Care Pathway - East Locality" in choices["divisions"] and "older_people_demand" in choices["items"]
     view = budget.explorer_view(data, found, "2018/19-2021/22")

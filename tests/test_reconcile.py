@@ -85,3 +85,16 @@ def test_round_half_away_takes_numpy_floats():
 def test_printed_kind_is_one_rule(published, exact, decimals, kind, says):
     got, detail = reconcile.printed_kind(published, exact, decimals)
     assert got == kind and says in detail
+
+
+@pytest.mark.parametrize("published, exact, decimals, detail", [
+    # an exact figure just below zero rounds to zero: never "-0" or "-0.0" in the detail
+    (5.0, -0.04, 1, "-0.040 rounds half away from zero to 0.0"),
+    (1.0, -0.4, 0, "-0.40 rounds half away from zero to 0"),
+    (0.0, -0.0004, 1, "0.000 rounded half away from zero to 1 decimal place(s)"),
+    # the exact half keeps its sign, and so does its rounding
+    (0.0, -0.05, 1, "-0.050 truncated, not rounded: half away from zero gives -0.1"),
+    (-1.0, -0.5, 0, "-0.50 rounded half away from zero to 0 decimal place(s)"),
+])
+def test_printed_kind_never_shows_a_negative_zero(published, exact, decimals, detail):
+    assert reconcile.printed_kind(published, exact, decimals)[1] == detail

@@ -161,6 +161,65 @@ def load_other_funding(data_dir=None) -> pd.DataFrame:
     return _published("budget_other_funding", cols, ["edition", "funding"], data_dir, ("gbp", "gbp_millions"))
 
 
+def _rows_failing(frame: pd.DataFrame, mask: pd.Series, column: str, expected: str, found) -> list[Problem]:
+    """One Problem per row where ``mask`` holds (``found(r)`` says what is there)."""
+    return [Problem(column=column, expected=expected, found=str(found(r)), row=int(r)) for r in frame.index[mask]]
+
+
+def load_transfers(data_dir=None) -> pd.DataFrame:
+    """The budget transfers behind each summary's "transfers" line, as the
+    report text lists them (£m): the stated net total, its components and,
+    where the text splits one, its parts (``part_of`` names the component)."""
+    from .sources import published_path
+
+    cols = [_EDITION, _YEAR, Column("level", choices=("total", "component", "part")), Column("component"),
+            Column("part_of", nullable=True)]
+    frame = _published("budget_transfers", cols, ["edition", "component"], data_dir, ("gbp_millions",))
+    frame["part_of"] = frame["part_of"].fillna("")
+    components = set(zip(frame.loc[frame["level"] == "component", "edition"], frame.loc[frame["level"] == "component", "component"]))
+    is_part = frame["level"] == "part"
+    bad = is_part & ~pd.Series([(e, c) in components for e, c in zip(frame["edition"], frame["part_of"])], index=frame.index)
+    bad |= ~is_part & (frame["part_of"] != "")
+    if bad.any():
+        raise LoaderError(published_path("budget_transfers", data_dir), _rows_failing(
+            frame, bad, "part_of", "for a part, a component of the same edition; empty otherwise",
+            lambda r: f"{frame.at[r, 'level']} | {frame.at[r, 'part_of'] or '(empty)'}"))
+    return frame
+
+
+#: How a report-text amount stands to the item ``ref`` (budget_prose_amounts.csv).
+PROSE_MATCHES = ("equals", "share", "part", "none")
+
+
+def load_prose_amounts(data_dir=None) -> pd.DataFrame:
+    """Growth and savings amounts the report text gives outside the item
+    headings (£, £000 or £m as printed): an item's figure restated for a year,
+    a part of it, or an amount with no G/AC code at all (``match`` none).  For
+    the 2018 edition the report text is the only source."""
+    from .sources import published_path
+
+    cols = [_EDITION, Column("key", pattern=r"[a-z0-9_]+"), Column("kind", choices=("growth", "savings")),
+            Column("ref", nullable=True, pattern=r"(G|AC)\d+"), Column("match", choices=PROSE_MATCHES),
+            Column("basis", choices=("in_year", "cumulative")), Column("year", nullable=True, pattern=YEAR),
+            Column("description")]
+    frame = _published("budget_prose_amounts", cols, ["edition", "key"], data_dir, ("gbp", "gbp_thousands", "gbp_millions"))
+    for col in ("ref", "year"):
+        frame[col] = frame[col].fillna("")
+    path = published_path("budget_prose_amounts", data_dir)
+    coded = frame["ref"] != ""
+    problems = _rows_failing(frame, coded == (frame["match"] == "none"), "ref",
+                             "a G/AC reference unless match is none (then empty)",
+                             lambda r: f"{frame.at[r, 'ref'] or '(empty)'} with match {frame.at[r, 'match']}")
+    wrong_kind = coded & (frame["ref"].str.startswith("G") != (frame["kind"] == "growth"))
+    problems += _rows_failing(frame, wrong_kind, "kind", "growth for a G reference, savings for an AC reference",
+                              lambda r: f"{frame.at[r, 'kind']} for {frame.at[r, 'ref']}")
+    problems += _rows_failing(frame, coded & (frame["year"] == ""), "year", "the year the amount is for",
+                              lambda r: "(empty)")
+    if problems:
+        raise LoaderError(path, sorted(problems, key=lambda p: p.row))
+    return frame
+
+
 def load_revenue(data_dir=None) -> pd.DataFrame:
     """Appendix A revenue budget lines, one row per line and column (£)."""
     cols = [_EDITION, Column("group", choices=("ASC", "C&W", "A&C")), Column("section", nullable=True),
@@ -199,6 +258,57 @@ def load_item_keys(data_dir=None) -> pd.DataFrame:
     return frame
 
 
+UNASSIGNED = "unassigned"
+DIVISION_BASES = ("heading", "appendix_a_line", "description", UNASSIGNED)
+
+
+def load_item_divisions(data_dir=None) -> pd.DataFrame:
+    """Which division of the net budget split (budget_divisions.csv) each
+    Appendix B/C item (for 2018, each item the report heads) falls in
+    (data/mappings/budget_item_divisions.csv), and why (``basis``): the
+    appendix heading it sits under, the Appendix A line that carries it
+    (``appendix_a_line``, which must sit in that division in the edition's
+    Appendix A), or its description.  An item that cannot be placed is
+    ``unassigned`` with a note; every item must have a row."""
+    path = resolve_data_dir(data_dir) / "mappings" / "budget_item_divisions.csv"
+    cols = [_EDITION, Column("appendix", choices=("B", "C")), Column("ref", pattern=r"(G|AC)\d+"), Column("division"),
+            Column("basis", choices=DIVISION_BASES), Column("appendix_a_line", nullable=True), Column("note", nullable=True)]
+    frame = parse_frame(read_table(path), cols, path, unique=["edition", "appendix", "ref"])
+    for col in ("appendix_a_line", "note"):
+        frame[col] = frame[col].fillna("")
+    divisions, revenue = load_divisions(data_dir), load_revenue(data_dir)
+    known = {e: set(d["division"]) - {"Department Total"} for e, d in divisions.groupby("edition")}
+    bad_div = pd.Series([d != UNASSIGNED and d not in known.get(e, set()) for e, d in zip(frame["edition"], frame["division"])],
+                        index=frame.index)
+    problems = _rows_failing(frame, bad_div, "division", f"a division of the edition's net budget split, or {UNASSIGNED}",
+                             lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'division']}")
+    problems += _rows_failing(frame, (frame["division"] == UNASSIGNED) != (frame["basis"] == UNASSIGNED), "basis",
+                              f"{UNASSIGNED} exactly when the division is {UNASSIGNED}",
+                              lambda r: f"{frame.at[r, 'basis']} for {frame.at[r, 'division']}")
+    rev = revenue.drop_duplicates(["edition", "section", "line"])
+    where = {(e, _division_name(sec), line) for e, sec, line in zip(rev["edition"], rev["section"], rev["line"])}
+    by_line = frame["basis"] == "appendix_a_line"
+    not_there = by_line & pd.Series([(e, _division_name(d), line) not in where for e, d, line in
+                                     zip(frame["edition"], frame["division"], frame["appendix_a_line"])], index=frame.index)
+    problems += _rows_failing(frame, not_there, "appendix_a_line", "a line of the edition's Appendix A in that division",
+                              lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'division']}: {frame.at[r, 'appendix_a_line'] or '(empty)'}")
+    problems += _rows_failing(frame, ~by_line & (frame["appendix_a_line"] != ""), "appendix_a_line",
+                              "empty unless basis is appendix_a_line", lambda r: frame.at[r, "appendix_a_line"])
+    items, prose = load_items(data_dir), load_prose_items(data_dir)
+    needed = set(zip(items["edition"], items["appendix"], items["ref"]))
+    old = prose[~prose["edition"].isin(items["edition"])]
+    needed |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(old["edition"], old["ref"])}
+    have = list(zip(frame["edition"], frame["appendix"], frame["ref"]))
+    problems += _rows_failing(frame, pd.Series([k not in needed for k in have], index=frame.index), "ref",
+                              "an item of that edition's Appendix B/C (or its report text, for 2018)",
+                              lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'appendix']} {frame.at[r, 'ref']}")
+    problems += [Problem(column="edition, appendix, ref", expected=f"a row for every item (division or {UNASSIGNED})",
+                         found=" ".join(k)) for k in sorted(needed - set(have))]
+    if problems:
+        raise LoaderError(path, problems)
+    return frame
+
+
 def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
     """Every budget table, by short name."""
     return {
@@ -207,6 +317,8 @@ def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
         "stated_totals": load_stated_totals(data_dir),
         "capital": load_capital(data_dir), "bcf": load_bcf(data_dir), "other_funding": load_other_funding(data_dir),
         "revenue": load_revenue(data_dir), "item_keys": load_item_keys(data_dir),
+        "transfers": load_transfers(data_dir), "prose_amounts": load_prose_amounts(data_dir),
+        "item_divisions": load_item_divisions(data_dir),
     }
 
 
@@ -553,6 +665,86 @@ def by_section(items: pd.DataFrame, edition: str) -> pd.DataFrame:
     return out.reset_index().rename_axis(columns=None)
 
 
+def by_division(history: pd.DataFrame, divisions: pd.DataFrame, edition: str | None = None,
+                split: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Growth and savings by division of the net budget split and year,
+    **in-year** £000 (long form: edition, kind, division, year, in_year, and
+    ``items``, how many items of that kind the division holds in the
+    edition).  ``history`` is :func:`item_history`; ``divisions`` the item
+    division mapping (:func:`load_item_divisions`), whose ``unassigned`` items
+    stay as their own row.  For 2018 (report text only) only the first year's
+    in-year figures are known; the later years are NaN, not zero.  Divisions
+    come in the order of ``split`` (budget_divisions.csv) when given."""
+    frame = history if edition is None else history[history["edition"] == edition]
+    mapping = divisions.set_index(["edition", "appendix", "ref"])["division"]
+    keys = list(zip(frame["edition"], frame["appendix"], frame["ref"]))
+    frame = frame.assign(division=[mapping.get(k, UNASSIGNED) for k in keys],
+                         kind=frame["appendix"].map({"B": "growth", "C": "savings"}))
+    out = frame.groupby(["edition", "kind", "division", "year"])["in_year"].sum(min_count=1).rename("in_year").reset_index()
+    counts = frame.groupby(["edition", "kind", "division"])["ref"].nunique().rename("items")
+    out = out.join(counts, on=["edition", "kind", "division"])
+    names = [n for n in (split if split is not None else divisions)["division"].drop_duplicates() if n != "Department Total"]
+    present = set(out["division"])
+    out["division"] = pd.Categorical(out["division"], categories=[n for n in names if n in present and n != UNASSIGNED]
+                                     + [n for n in sorted(present - set(names)) if n != UNASSIGNED] + [UNASSIGNED])
+    return out.sort_values(["edition", "kind", "division", "year"]).reset_index(drop=True)
+
+
+def division_totals(by_div: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Each division's growth and savings over the years known (in-year £000),
+    divisions in the split's order, ``unassigned`` last."""
+    frame = by_div[by_div["edition"] == edition].dropna(subset=["in_year"])
+    return frame.groupby(["kind", "division"], observed=True, as_index=False)["in_year"].sum()
+
+
+def division_table(by_div: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """One edition's :func:`by_division` laid out: a row per kind and
+    division, a column per year (in-year £000; NaN where not known), and the
+    item count."""
+    frame = by_div[by_div["edition"] == edition]
+    rows = pd.MultiIndex.from_frame(frame[["kind", "division"]].drop_duplicates())
+    wide = frame.set_index(["kind", "division", "year"])["in_year"].unstack("year").reindex(index=rows,
+                                                                                          columns=edition_years(edition))
+    counts = frame.groupby(["kind", "division"])["items"].first()
+    return wide.assign(items=counts).reset_index().rename_axis(columns=None)
+
+
+def division_summary(by_div: pd.DataFrame, edition: str) -> str:
+    """One line on an edition's growth and savings by division: the division
+    with the most growth and the one with the most savings over the years
+    known, and how much is unassigned."""
+    frame = by_div[by_div["edition"] == edition].dropna(subset=["in_year"])
+    totals = frame.groupby(["kind", "division"])["in_year"].sum()
+    parts = []
+    for kind in ("growth", "savings"):
+        if kind not in totals.index.get_level_values(0):
+            continue
+        t = totals[kind]
+        top = t.abs().idxmax()
+        parts.append(f"{kind} {_thousands(t.sum())}, most in {top} ({_thousands(t[top])})")
+        if UNASSIGNED in t.index:
+            parts.append(f"{kind} {UNASSIGNED} {_thousands(t[UNASSIGNED])}")
+    years = sorted(frame["year"].unique())
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
+    return f"{edition_label(edition)}, in-year {span}: " + "; ".join(parts)
+
+
+def transfers_table(transfers: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """The transfers an edition's report text lists behind the summary's
+    transfers line (£m, as printed), total first."""
+    frame = transfers[transfers["edition"] == edition]
+    return frame[["year", "level", "component", "part_of", "value", "printed", "lines"]].reset_index(drop=True)
+
+
+def prose_amounts_table(amounts: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """An edition's other report-text amounts (budget_prose_amounts) with the
+    amount in £000 beside the printed figure."""
+    frame = amounts[amounts["edition"] == edition]
+    frame = frame.assign(gbp_thousands=[_prose_in_thousands(r) for r in frame.itertuples()])
+    return frame[["key", "kind", "ref", "match", "basis", "year", "description", "gbp_thousands", "printed",
+                  "lines"]].reset_index(drop=True)
+
+
 def capital_table(capital: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Appendix D of one edition as printed (£000)."""
     frame = capital[capital["edition"] == edition]
@@ -802,9 +994,12 @@ def check_item_totals(items: pd.DataFrame, totals: pd.DataFrame, summary: pd.Dat
     return rows
 
 
+_TO_THOUSANDS = {"gbp": 0.001, "gbp_thousands": 1.0, "gbp_millions": 1000.0}
+
+
 def _prose_in_thousands(r) -> float:
-    """A report-text amount in £000."""
-    return r.value * 1000.0 if r.unit == "gbp_millions" else r.value / 1000.0
+    """A report-text amount (£, £000 or £m) in £000."""
+    return round(r.value * _TO_THOUSANDS[r.unit], 6)
 
 
 def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
@@ -814,6 +1009,8 @@ def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
     pounds is finer than the appendix, so the appendix is the rounded side."""
     if r.unit == "gbp_millions":
         return reconcile.printed_kind(r.value, appendix_thousands / 1000.0, _printed_decimals(r.printed, r.value))
+    if r.unit == "gbp_thousands":
+        return reconcile.printed_kind(r.value, appendix_thousands, _printed_decimals(r.printed, r.value))
     return reconcile.printed_kind(appendix_thousands, _prose_in_thousands(r), 0)
 
 
@@ -872,6 +1069,147 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
                            kind="review" if kind == "mismatch" else kind,
                            detail=f"{len(first)} headed items ({', '.join(first['ref'])}); the appendices are not in the pack, "
                                   "so unnamed items cannot be ruled out"))
+    return rows
+
+
+def item_figures(items: pd.DataFrame, prose: pd.DataFrame, edition: str, ref: str) -> pd.DataFrame:
+    """One item's figures for each year of its edition (£000): ``cumulative``
+    and ``in_year``, from Appendix B/C, or, for an edition known only from its
+    report text (2018), from the item's heading: nothing before its first
+    year, the first and last amounts in their years, the first amount in every
+    later year when the heading calls it ongoing, and NaN where the heading
+    does not say.  ``lines`` cites the row or heading; empty frame when the
+    edition has no such item."""
+    years = edition_years(edition)
+    appendix = "B" if ref.startswith("G") else "C"
+    row = items[(items["edition"] == edition) & (items["appendix"] == appendix) & (items["ref"] == ref)]
+    if not row.empty:
+        cumulative = row.set_index("year")["value"].reindex(years)
+        where, origin = f"Appendix {appendix} line {row['lines'].iloc[0]}", "appendix"
+    else:
+        heads = prose[(prose["edition"] == edition) & (prose["ref"] == ref)]
+        if heads.empty or edition in set(items["edition"]):
+            return pd.DataFrame(columns=["year", "cumulative", "in_year", "lines", "origin"])
+        cumulative = pd.Series(float("nan"), index=years)
+        first = heads[heads["point"] == "first"].iloc[0]
+        cumulative[[y for y in years if y < first["year"]]] = 0.0
+        if first["profile"] == "ongoing":
+            cumulative[[y for y in years if y >= first["year"]]] = _prose_in_thousands(first)
+        for h in heads.itertuples():
+            cumulative[h.year] = _prose_in_thousands(h)
+        where, origin = f"report text line {_span(heads['lines'].tolist())}", "report text"
+    before = cumulative.shift(1)
+    before.iloc[0] = 0.0
+    return pd.DataFrame({"year": years, "cumulative": cumulative.values, "in_year": (cumulative - before).values,
+                         "lines": where, "origin": origin})
+
+
+def _figure(figures: pd.DataFrame, year: str, basis: str) -> float:
+    hit = figures[figures["year"] == year]
+    return float(hit[basis].iloc[0]) if len(hit) else float("nan")
+
+
+def check_prose_amounts(amounts: pd.DataFrame, items: pd.DataFrame, prose: pd.DataFrame) -> list[dict]:
+    """The report text's other growth and savings amounts (budget_prose_amounts),
+    each against the item it names (Appendix B/C, or for 2018 the item's
+    heading), on the basis it is given (in-year or cumulative, £000):
+
+    * ``equals``: the amount is the item's figure for the year (printed rule);
+    * ``share``: one part of the item (the text gives no other): no larger;
+    * ``part``: the parts given for an item and year add up to its figure
+      (each part honest to half a unit of its printed precision);
+    * ``none``: the text gives the amount no code.  ``missing``, unless an
+      Appendix B/C row of the edition shares words with it (``review``).
+    """
+    rows = []
+    with_items = set(items["edition"])
+    for r in amounts[amounts["match"].isin(["equals", "share"])].itertuples():
+        figures = item_figures(items, prose, r.edition, r.ref)
+        exact = _figure(figures, r.year, r.basis)
+        value = _prose_in_thousands(r)
+        where = figures["lines"].iloc[0] if len(figures) else f"no {r.ref} in this edition"
+        what = f"{r.edition} {r.ref} ({r.key}, {r.year}, {r.basis.replace('_', '-')})"
+        if r.match == "equals":
+            kind, how = _prose_kind(r, exact) if not math.isnan(exact) else ("missing", "the item's figure for that year is not given")
+            rows.append(_f("prose_amount_vs_item", f"{what}: report text amount = the item's figure", value, exact,
+                           r.source, r.lines, kind=kind, unit="gbp_thousands", printed=r.printed,
+                           detail="; ".join(x for x in (where, how) if x)))
+        else:
+            fits = abs(value) <= abs(exact) + 1e-9 and value * exact >= 0
+            kind = "missing" if math.isnan(exact) else ("ok" if fits else "mismatch")
+            rows.append(_f("prose_amount_share", f"{what}: a part of the item, no larger than it", value, exact,
+                           r.source, r.lines, kind=kind, unit="gbp_thousands", printed=r.printed,
+                           detail=f"{r.description} (printed {r.printed}); {where}; the text gives no other part"
+                                  + ("" if fits else "; the part exceeds the whole")))
+    parts = amounts[amounts["match"] == "part"]
+    for (edition, ref, year, basis), group in parts.groupby(["edition", "ref", "year", "basis"], sort=False):
+        figures = item_figures(items, prose, edition, ref)
+        exact = _figure(figures, year, basis)
+        total = round(sum(_prose_in_thousands(r) for r in group.itertuples()), 6)
+        slack = sum(0.5 * reconcile.precision_of(r.printed) * _TO_THOUSANDS[r.unit] for r in group.itertuples()
+                    if r.unit != "gbp")
+        rows.append(_f("prose_amount_parts", f"{edition} {ref} {year} ({basis.replace('_', '-')}): the parts the report "
+                       f"text gives add up to the item's figure", exact, total, group["source"].iloc[0],
+                       _span(group["lines"].tolist()), unit="gbp_thousands", tolerance=slack,
+                       detail=f"{figures['lines'].iloc[0] if len(figures) else 'no such item'}; parts: "
+                              + ", ".join(f"{r.key} {_thousands(_prose_in_thousands(r))}" for r in group.itertuples())))
+    for r in amounts[amounts["match"] == "none"].itertuples():
+        value = _prose_in_thousands(r)
+        appendix = "B" if r.kind == "growth" else "C"
+        if r.edition in with_items:
+            own = items[(items["edition"] == r.edition) & (items["appendix"] == appendix)].drop_duplicates("ref")
+            words = _description_words(r.description)
+            scored = [(len(words & w) / len(words | w), x.ref, x.description) for x in own.itertuples()
+                      for w in [_description_words(x.description)] if words | w]
+            best = max(scored, default=(0.0, "", ""))
+            kind = "review" if best[0] >= 0.3 else "missing"
+            detail = (f"looks like Appendix {appendix} {best[1]} '{best[2]}' (word overlap {best[0]:.2f})" if kind == "review"
+                      else f"the text gives it no code and no Appendix {appendix} row of the edition matches it")
+        else:
+            kind, detail = "missing", ("the text gives it no code and the pack has no appendices; "
+                                       "it is not among the items the report heads")
+        rows.append(_f("prose_amount_uncoded", f"{r.edition} {r.key} ({r.kind}): an amount with no item in "
+                       f"Appendix {appendix}", value, float("nan"), r.source, r.lines, kind=kind,
+                       unit="gbp_thousands", printed=r.printed, detail=f"{r.description}; {detail}"))
+    return rows
+
+
+def check_transfers(transfers: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+    """The transfers the report text lists (£m, each printed to £0.1m): the
+    components add up to the stated net total and, within n x £0.05m, to the
+    summary's "transfers" line; a component's parts add up to it; the stated
+    total is the summary line rounded."""
+    rows = []
+    for edition, frame in transfers.groupby("edition", sort=False):
+        total = frame[frame["level"] == "total"]
+        comps = frame[frame["level"] == "component"]
+        year = edition_years(edition)[0]
+        line = _row(summary, edition=edition, year=year, line="transfers")
+        listed = ", ".join(f"{c.component} {c.value:+.1f}" for c in comps.itertuples())
+        n = len(comps)
+        comp_sum = round(float(comps["value"].sum()), 6)
+        span = _span(frame["lines"].tolist())
+        if not total.empty:
+            t = total.iloc[0]
+            rows.append(_f("transfers_components_sum", f"{edition} {year}: transfers listed add up to the stated net total",
+                           t["value"], comp_sum, t["source"], span, unit="gbp_millions", tolerance=0.05 * n,
+                           printed=t["printed"], detail=f"{n} components, each printed to £0.1m: {listed}"))
+        if line is not None:
+            if not total.empty:
+                rows.append(_printed_f("transfers_total_vs_summary", f"{edition} {year}: stated net transfers = the "
+                                       f"summary's transfers line", total.iloc[0], line["value"] / 1000.0,
+                                       unit="gbp_millions", detail=f"summary line {line['lines']}: £{line['value']:,.0f}k"))
+            rows.append(_f("transfers_vs_summary", f"{edition} {year}: transfers listed add up to the summary's "
+                           f"transfers line", line["value"] / 1000.0, comp_sum, frame["source"].iloc[0], span,
+                           unit="gbp_millions", tolerance=0.05 * n,
+                           detail=f"summary line {line['lines']}: £{line['value']:,.0f}k; {n} components, "
+                                  f"each printed to £0.1m"))
+        for name, part in frame[frame["level"] == "part"].groupby("part_of", sort=False):
+            c = _row(comps, component=name)
+            rows.append(_f("transfers_parts_sum", f"{edition} {year}: the parts of '{name}' add up to it", c["value"],
+                           round(float(part["value"].sum()), 6), c["source"], _span([c["lines"], *part["lines"]]),
+                           unit="gbp_millions", tolerance=0.05 * len(part), printed=c["printed"],
+                           detail=", ".join(f"{p.component} {p.value:.1f}" for p in part.itertuples())))
     return rows
 
 
@@ -1103,6 +1441,8 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
+    rows += check_prose_amounts(d["prose_amounts"], d["items"], d["prose"])
+    rows += check_transfers(d["transfers"], d["summary"])
     rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])

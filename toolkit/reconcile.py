@@ -103,14 +103,21 @@ def printed_kind(published: float, exact: float, decimals: int) -> tuple[str, st
         return "ok", ""
     rounded = round_half_away(exact, decimals)
     places = max(decimals, 0)  # a negative ``decimals`` is printed to tens, hundreds...
-    shown = f"{exact:,.{max(decimals + 2, 0)}f}"
+    shown = _number(exact, max(decimals + 2, 0))
     if abs(published - rounded) < unit / 1000:
         to = f"{decimals} decimal place(s)" if decimals >= 0 else f"the nearest {10 ** -decimals:,}"
         return "rounding", f"{shown} rounded half away from zero to {to}"
     if abs(published - truncate(exact, decimals)) < unit / 1000:
         return "rounding", (f"{shown} truncated, not rounded: half away from zero gives "
-                            f"{rounded:,.{places}f}")
-    return "mismatch", f"{shown} rounds half away from zero to {rounded:,.{places}f}"
+                            f"{_number(rounded, places)}")
+    return "mismatch", f"{shown} rounds half away from zero to {_number(rounded, places)}"
+
+
+def _number(value: float, places: int) -> str:
+    """``value`` to ``places`` decimals with thousands commas, never "-0" or
+    "-0.0" (a negative figure that shows as zero is shown as zero)."""
+    text = f"{value:,.{places}f}"
+    return text[1:] if text.startswith("-") and not any(ch in "123456789" for ch in text) else text
 
 
 def _absent(value) -> bool:
