@@ -70,13 +70,14 @@ def test_trend_chart_lines_and_legend():
             from matplotlib.colors import to_rgb
 
             assert tuple(round(c, 6) for c in to_rgb(line.get_color())) in palette
-    legends = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in chart.axes]
-    assert legends == [["people waiting", "count target"],
-                       ["median wait", "maximum wait", "median target", "maximum target"]]
+    assert [line.get_label() for line in chart.legend()] == [
+        "people waiting", "count target", "median wait", "maximum wait", "median target", "maximum target"]
     assert list(chart.median_target.get_ydata()) == [14.0, 14.0]
+    legend = widgets.legend_html(chart.legend())
+    assert legend.count("<li ") == 6 and legend.count("stroke-dasharray") == 3
     # no count target: its line and legend entry go
     chart.draw(view["trend"], {**thresholds, "waiting": None})
-    assert [t.get_text() for t in chart.axes[0].get_legend().get_texts()] == ["people waiting"]
+    assert "count target" not in [line.get_label() for line in chart.legend()]
 
 
 def test_waiting_trend_summary_suppresses_small_counts():

@@ -88,11 +88,12 @@ def budget_explorer(data_dir=None):
         if busy["on"]:
             return
         view = budget.explorer_view(data, found, edition.value, division.value or None, item.value or None)
-        total.value = f'<span class="budget-total">{html.escape(view["total"])}</span>'
         for out, frame, css in ((lines, view["lines"], "budget-lines"),
                                 (history, view["drift"] if len(view["drift"]) else view["history"], "budget-history"),
                                 (findings, view["findings"], "budget-findings")):
             out.value = table_html(frame, css)
+        # the headline text last: once it shows the choice, every output does
+        total.value = f'<span class="budget-total">{html.escape(view["total"])}</span>'
 
     def choose_edition(*_):
         choices = budget.explorer_choices(data, edition.value)
@@ -166,11 +167,11 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
             summary.value = f'<span class="homecare-summary homecare-error">{html.escape(str(exc))}</span>'
             table.value = ""
             return
-        summary.value = f'<span class="homecare-summary">{html.escape(h.calculator_summary(result))}</span>'
         shown = result.rename(columns={
             "band": "Band", "travel_minutes": "Travel min/visit", "miles": "Miles/visit", "price_gbp": "Price £/h",
             "published_2020_21_gbp": "Published 2020-21 £/h", "hca_minimum_gbp": "HCA minimum £/h", "hca_year": "HCA year"})
         table.value = table_html(shown, "homecare-prices", float_format=lambda v: f"{v:.2f}")
+        summary.value = f'<span class="homecare-summary">{html.escape(h.calculator_summary(result))}</span>'
 
     for c in list(controls.values()) + list(travel.values()) + list(miles.values()):
         c.observe(update, names="value")
@@ -229,11 +230,12 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
         except ValueError as exc:
             summary.value = html.escape(str(exc))
             return
-        summary.value = f'<span class="waiting-summary">{html.escape(view["summary"])}</span>'
         trend_out.value = chart.draw(view["trend"], thresholds, internal)
         dist_out.value = table_html(display_frame(view["distribution"]), "waiting-distribution")
         longest_out.value = ("Longest waiters are shown in internal mode only." if view["longest"] is None
                              else table_html(view["longest"], "waiting-longest"))
+        # the headline text last: once it shows the choice, every output does
+        summary.value = f'<span class="waiting-summary">{html.escape(view["summary"])}</span>'
 
     def choose_queue(*_):
         # The plan's targets for the queue, then one refresh (not one per target changed).
@@ -299,9 +301,13 @@ class _WaitingTrendChart:
     place (new line data, rescaled axes): a fresh seaborn figure per change
     took most of the callback's time.  Matplotlib lines in the toolkit's
     seaborn theme and colour-blind-safe palette; each target line is dashed in
-    its metric's colour and has a legend entry."""
+    its metric's colour.  The legend is HTML beside the image (text a screen
+    reader reads, and no legend to draw on every change)."""
+
+    SIZE = (6.4, 4.8)  # inches: 640 x 480 pixels, quicker to draw, send and show than the report's size
 
     def __init__(self):
+        import matplotlib.dates as mdates
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -309,7 +315,7 @@ class _WaitingTrendChart:
 
         figures.apply_theme()
         c = figures.PALETTE
-        self.fig = Figure(figsize=(figures.SIZE[0], 6.0), dpi=figures.DPI)
+        self.fig = Figure(figsize=self.SIZE, dpi=figures.DPI)
         FigureCanvasAgg(self.fig)  # an Agg canvas of its own: its renderer (and text cache) is reused
         top, bottom = self.fig.subplots(nrows=2, sharex=True)
         self.axes = (top, bottom)
@@ -319,15 +325,13 @@ class _WaitingTrendChart:
         self.maximum, = bottom.plot([], [], color=c[2], label="maximum wait")
         self.median_target = bottom.axhline(0, color=c[1], linestyle="--", linewidth=1, label="median target")
         self.max_target = bottom.axhline(0, color=c[2], linestyle="--", linewidth=1, label="maximum target")
-        import matplotlib.dates as mdates
-
         locator = mdates.AutoDateLocator()
         bottom.xaxis.set_major_locator(locator)  # dates on x (shared), even before the first data
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         top.set(ylabel="people waiting")
         bottom.set(ylabel="wait (days)", xlabel="week ending")
         # fixed margins, no layout engine: one draw per PNG, not two
-        self.fig.subplots_adjust(left=0.1, right=0.78, top=0.98, bottom=0.08, hspace=0.08)
+        self.fig.subplots_adjust(left=0.13, right=0.98, top=0.98, bottom=0.1, hspace=0.08)
 
     def draw(self, trend, thresholds: dict, internal: bool = False) -> str:
         import numpy as np
@@ -339,13 +343,30 @@ class _WaitingTrendChart:
         for line, key in ((self.count_target, "waiting"), (self.median_target, "median_days"),
                           (self.max_target, "max_days")):
             target = thresholds.get(key)
-            line.set_visible(bool(target) or (target == 0 and key != "waiting"))
+            line.set_visible(target is not None and (key != "waiting" or bool(target)))
             line.set_ydata([target or 0, target or 0])
         for ax in self.axes:
             ax.relim(visible_only=True)
             ax.autoscale_view()
-            shown = [line for line in ax.get_lines() if line.get_visible()]
-            ax.legend(handles=shown, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-        if len(x):
-            self.axes[1].set_xlim(x[0], x[-1]) if len(x) > 1 else None
-        return figure_html(self.fig, waiting_trend_summary(trend, thresholds, internal), "waiting-trend")
+        if len(x) > 1:
+            self.axes[1].set_xlim(x[0], x[-1])
+        summary = waiting_trend_summary(trend, thresholds, internal)
+        return figure_html(self.fig, summary, "waiting-trend") + legend_html(self.legend())
+
+    def legend(self) -> list:
+        """The lines shown, top panel first: what the legend lists."""
+        return [line for ax in self.axes for line in ax.get_lines() if line.get_visible()]
+
+
+def legend_html(lines) -> str:
+    """An HTML legend for matplotlib lines: a swatch in each line's colour and
+    dash, and its label."""
+    from matplotlib.colors import to_hex
+
+    items = []
+    for line in lines:
+        dash = ' stroke-dasharray="5,3"' if line.get_linestyle() == "--" else ""
+        swatch = (f'<svg width="26" height="10" aria-hidden="true"><line x1="1" y1="5" x2="25" y2="5" '
+                  f'stroke="{to_hex(line.get_color())}" stroke-width="2"{dash}/></svg>')
+        items.append(f'<li style="display:inline-block;margin-right:1.2em">{swatch} {html.escape(line.get_label())}</li>')
+    return f'<ul class="figure-legend" style="list-style:none;padding-left:0">{"".join(items)}</ul>'
