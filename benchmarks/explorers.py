@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CHROMIUM = "/usr/bin/chromium"
+PAUSE = 0.3  # seconds between changes in the browser
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
@@ -92,6 +93,7 @@ def browser_latencies(repeat: int) -> dict[str, tuple[float, float]]:
                 page.locator(".lm-TabBar-tab", has_text=tab).first.click()
                 in_page, seen = [], []
                 for i in range(repeat):
+                    time.sleep(PAUSE)  # a person's pace: the last change has settled
                     if prepare:
                         prepare(i)
                     page.evaluate(PROBE, [selector, expects[i % 2]])

@@ -51,15 +51,16 @@ def table_html(frame, css_class: str = "", float_format=None) -> str:
 
 
 def figure_html(fig, summary: str, css_class: str) -> str:
-    """The figure as a PNG (``toolkit.figures.render``) with its text summary
-    as alt text and as a caption beside it."""
+    """The figure as an image (the toolkit's SVG, ``toolkit.figures.render``:
+    quicker to make and smaller than its PNG) with its text summary as alt
+    text and as a caption beside it."""
     import base64
 
     from . import figures
 
-    png = base64.b64encode(figures.render(fig, "png")).decode("ascii")
+    svg = base64.b64encode(figures.render(fig, "svg")).decode("ascii")
     text = html.escape(summary)
-    return (f'<figure class="{css_class}"><img src="data:image/png;base64,{png}" alt="{text}">'
+    return (f'<figure class="{css_class}"><img src="data:image/svg+xml;base64,{svg}" alt="{text}">'
             f'<figcaption class="{css_class}-summary">{text}</figcaption></figure>')
 
 
@@ -202,6 +203,8 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
 
     path = waiting.extract_path(waiting_list_path) if waiting_list_path else waiting.synthetic_path(data_dir)
     extract = waiting.load_waiting_list(path)
+    # each queue's rows, split once: a view then filters a few thousand rows, not every queue's
+    by_queue = {q: rows for q, rows in extract.groupby("queue", sort=False)}
     plan = waiting.targets(waiting.load_figures(data_dir))
 
     def plan_target(queue, measure, default):
@@ -226,7 +229,8 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
         thresholds = {"median_days": median_t.value, "max_days": max_t.value,
                       "waiting": count_t.value or None}
         try:
-            view = waiting.explorer_view(extract, queue.value, start.value, end.value, thresholds, internal=internal)
+            rows = by_queue.get(queue.value, extract.iloc[0:0])
+            view = waiting.explorer_view(rows, queue.value, start.value, end.value, thresholds, internal=internal)
         except ValueError as exc:
             summary.value = html.escape(str(exc))
             return
@@ -304,11 +308,10 @@ class _WaitingTrendChart:
     its metric's colour.  The legend is HTML beside the image (text a screen
     reader reads, and no legend to draw on every change)."""
 
-    SIZE = (6.4, 4.8)  # inches: 640 x 480 pixels, quicker to draw, send and show than the report's size
+    SIZE = (6.4, 4.8)  # inches (640 x 480 px at the toolkit DPI): quicker to draw and show than the report size
 
     def __init__(self):
         import matplotlib.dates as mdates
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         from . import figures
@@ -316,7 +319,6 @@ class _WaitingTrendChart:
         figures.apply_theme()
         c = figures.PALETTE
         self.fig = Figure(figsize=self.SIZE, dpi=figures.DPI)
-        FigureCanvasAgg(self.fig)  # an Agg canvas of its own: its renderer (and text cache) is reused
         top, bottom = self.fig.subplots(nrows=2, sharex=True)
         self.axes = (top, bottom)
         self.waiting, = top.plot([], [], color=c[0], label="people waiting")
@@ -330,7 +332,7 @@ class _WaitingTrendChart:
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         top.set(ylabel="people waiting")
         bottom.set(ylabel="wait (days)", xlabel="week ending")
-        # fixed margins, no layout engine: one draw per PNG, not two
+        # fixed margins, no layout engine: one draw per image, not two
         self.fig.subplots_adjust(left=0.13, right=0.98, top=0.98, bottom=0.1, hspace=0.08)
 
     def draw(self, trend, thresholds: dict, internal: bool = False) -> str:
