@@ -50,17 +50,17 @@ def table_html(frame, css_class: str = "", float_format=None) -> str:
     return f'<div class="jp-RenderedHTMLCommon">{body}</div>'
 
 
-def figure_html(fig, summary: str, css_class: str) -> str:
+def figure_html(fig, summary: str, css_class: str, legend: str = "") -> str:
     """The figure as an image (the toolkit's SVG, ``toolkit.figures.render``:
     quicker to make and smaller than its PNG) with its text summary as alt
-    text and as a caption beside it."""
+    text and as a caption beside it; ``legend`` (HTML) goes between the two."""
     import base64
 
     from . import figures
 
     svg = base64.b64encode(figures.render(fig, "svg")).decode("ascii")
     text = html.escape(summary)
-    return (f'<figure class="{css_class}"><img src="data:image/svg+xml;base64,{svg}" alt="{text}">'
+    return (f'<figure class="{css_class}"><img src="data:image/svg+xml;base64,{svg}" alt="{text}">{legend}'
             f'<figcaption class="{css_class}-summary">{text}</figcaption></figure>')
 
 
@@ -265,39 +265,35 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
 
 
 def waiting_trend_summary(trend, thresholds: dict, internal: bool = False) -> str:
-    """One line on the weekly trend: first and last week's count and waits,
-    and in how many weeks each wait was over its target.  Counts of 1-4 show
-    as ``[c]`` unless ``internal``."""
+    """One line on the weekly trend: the first and last week's count and
+    median wait, and in how many weeks each figure was over its target.
+    Counts of 1-4 show as ``[c]`` unless ``internal``."""
+    import pandas as pd
+
     from .disclosure import MARK, is_small
 
     if trend.empty:
         return "No weeks in the chosen range."
-    first, last = trend.iloc[0], trend.iloc[-1]
+    first, last, weeks = trend.iloc[0], trend.iloc[-1], len(trend)
 
     def count(v):
         return MARK if is_small(int(v)) and not internal else f"{int(v):,}"
 
     def days(v):
-        return "none waiting" if pd_isna(v) else f"{float(v):g} days"
+        return "none" if pd.isna(v) else f"{float(v):g}"
 
-    text = (f"{trend['queue'].iloc[0]}, {len(trend)} weeks from {first['as_of'].date()} to {last['as_of'].date()}: "
+    text = (f"{trend['queue'].iloc[0]}, {weeks} weeks from {first['as_of'].date()} to {last['as_of'].date()}: "
             f"waiting {count(first['waiting'])} then {count(last['waiting'])}; "
-            f"median wait {days(first['median_days'])} then {days(last['median_days'])}")
+            f"median wait {days(first['median_days'])} then {days(last['median_days'])} days")
     over = []
-    for metric, name in (("median_days", "median"), ("max_days", "maximum")):
+    for metric, name in (("median_days", "median"), ("max_days", "maximum"), ("waiting", "count")):
         target = thresholds.get(metric)
-        if target is not None:
-            values = trend[metric].astype("Float64")
-            over.append(f"{name} over its {float(target):g}-day target in {int((values > target).fillna(False).sum())}")
-    if thresholds.get("waiting"):
-        over.append(f"count over {float(thresholds['waiting']):g} in {int((trend['waiting'] > thresholds['waiting']).sum())}")
-    return text + ("; weeks with " + ", ".join(over) if over else "") + "."
-
-
-def pd_isna(value) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))
+        if target is None or (metric == "waiting" and not target):
+            continue
+        n = int((trend[metric].astype("Float64") > target).fillna(False).sum())
+        what = f"its {float(target):g}-day target" if metric != "waiting" else f"its target of {float(target):g}"
+        over.append(f"{name} over {what} in {n} of {weeks} weeks")
+    return text + "".join(f"; {o}" for o in over) + "."
 
 
 class _WaitingTrendChart:
@@ -353,7 +349,7 @@ class _WaitingTrendChart:
         if len(x) > 1:
             self.axes[1].set_xlim(x[0], x[-1])
         summary = waiting_trend_summary(trend, thresholds, internal)
-        return figure_html(self.fig, summary, "waiting-trend") + legend_html(self.legend())
+        return figure_html(self.fig, summary, "waiting-trend", legend_html(self.legend()))
 
     def legend(self) -> list:
         """The lines shown, top panel first: what the legend lists."""
