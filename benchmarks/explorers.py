@@ -126,7 +126,7 @@ def browser_latencies(repeat: int) -> dict[str, tuple[float, float]]:
                                           select("Queue", ["carer_assessment", "care_act_assessment"]),
                                           ".waiting-summary", ["carer_assessment:", "care_act_assessment:"]),
                 "waiting: median target": measure("Waiting lists", commit_target, ".waiting-trend-summary",
-                                                  ["its 15-day", "its 14-day"], prepare=type_target),
+                                                  ["target of 15 days", "target of 14 days"], prepare=type_target),
             }
             page.locator(".lm-TabBar-tab", has_text="Home-care prices").first.click()
             out["home care: pay rate"] = measure("Home-care prices", slider("Pay rate"), ".homecare-summary",

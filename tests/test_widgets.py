@@ -55,7 +55,8 @@ def test_the_waiting_trend_uses_the_palette_and_names_every_line(waiting_box):
     caption = re.search(r'<figcaption class="waiting-trend-summary">(.*?)</figcaption>', chart_html).group(1)
     alt = re.search(r'alt="(.*?)"', chart_html).group(1)
     assert caption == alt and caption.startswith("care_act_assessment, 53 weeks from 2024-12-29 to 2025-12-28: ")
-    assert "; median over its 14-day target in 53 of 53 weeks; maximum over its 56-day target in 53 of 53 weeks." in caption
+    assert ("; median over its target of 14 days in 53 of 53 weeks; maximum over its target of 56 days "
+            "in 53 of 53 weeks.") in caption
 
 
 def test_trend_chart_lines_and_legend():
@@ -87,7 +88,9 @@ def test_waiting_trend_summary_suppresses_small_counts():
                           "waiting": [3, 12], "median_days": [5.0, 9.0], "max_days": pd.array([20, 30], "Int64")})
     text = widgets.waiting_trend_summary(trend, {"median_days": 7, "max_days": 28})
     assert text == ("ot_assessment, 2 weeks from 2025-12-21 to 2025-12-28: waiting [c] then 12; median wait "
-                    "5 then 9 days; median over its 7-day target in 1 of 2 weeks; maximum over its 28-day target "
-                    "in 1 of 2 weeks.")
+                    "5 then 9 days; median over its target of 7 days in 1 of 2 weeks; maximum over its target "
+                    "of 28 days in 1 of 2 weeks.")
     assert widgets.waiting_trend_summary(trend, {"waiting": 10}).endswith("; count over its target of 10 in 1 of 2 weeks.")
+    assert "median wait 5 then 9 working days; median over its target of 7 working days" in \
+        widgets.waiting_trend_summary(trend, {"median_days": 7}, unit="working days")
     assert "waiting 3 then 12" in widgets.waiting_trend_summary(trend, {}, internal=True)

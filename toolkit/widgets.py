@@ -264,10 +264,11 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
     return box
 
 
-def waiting_trend_summary(trend, thresholds: dict, internal: bool = False) -> str:
+def waiting_trend_summary(trend, thresholds: dict, internal: bool = False, unit: str = "days") -> str:
     """One line on the weekly trend: the first and last week's count and
     median wait, and in how many weeks each figure was over its target.
-    Counts of 1-4 show as ``[c]`` unless ``internal``."""
+    Waits are in ``unit`` (days, or working days).  Counts of 1-4 show as
+    ``[c]`` unless ``internal``."""
     import pandas as pd
 
     from .disclosure import MARK, is_small
@@ -284,15 +285,15 @@ def waiting_trend_summary(trend, thresholds: dict, internal: bool = False) -> st
 
     text = (f"{trend['queue'].iloc[0]}, {weeks} weeks from {first['as_of'].date()} to {last['as_of'].date()}: "
             f"waiting {count(first['waiting'])} then {count(last['waiting'])}; "
-            f"median wait {days(first['median_days'])} then {days(last['median_days'])} days")
+            f"median wait {days(first['median_days'])} then {days(last['median_days'])} {unit}")
     over = []
     for metric, name in (("median_days", "median"), ("max_days", "maximum"), ("waiting", "count")):
         target = thresholds.get(metric)
         if target is None or (metric == "waiting" and not target):
             continue
         n = int((trend[metric].astype("Float64") > target).fillna(False).sum())
-        what = f"its {float(target):g}-day target" if metric != "waiting" else f"its target of {float(target):g}"
-        over.append(f"{name} over {what} in {n} of {weeks} weeks")
+        what = f"{float(target):g} {unit}" if metric != "waiting" else f"{float(target):g}"
+        over.append(f"{name} over its target of {what} in {n} of {weeks} weeks")
     return text + "".join(f"; {o}" for o in over) + "."
 
 
@@ -331,7 +332,8 @@ class _WaitingTrendChart:
         # fixed margins, no layout engine: one draw per image, not two
         self.fig.subplots_adjust(left=0.13, right=0.98, top=0.98, bottom=0.1, hspace=0.08)
 
-    def draw(self, trend, thresholds: dict, internal: bool = False) -> str:
+    def draw(self, trend, thresholds: dict, internal: bool = False, unit: str = "days") -> str:
+        """The figure for a trend (as HTML), waits in ``unit``."""
         import numpy as np
 
         x = trend["as_of"].to_numpy()
@@ -348,7 +350,8 @@ class _WaitingTrendChart:
             ax.autoscale_view()
         if len(x) > 1:
             self.axes[1].set_xlim(x[0], x[-1])
-        summary = waiting_trend_summary(trend, thresholds, internal)
+        self.axes[1].set_ylabel(f"wait ({unit})")
+        summary = waiting_trend_summary(trend, thresholds, internal, unit)
         return figure_html(self.fig, summary, "waiting-trend", legend_html(self.legend()))
 
     def legend(self) -> list:
