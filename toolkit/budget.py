@@ -366,7 +366,8 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
     figure as planned in that edition (cumulative from that edition's base, and
     in-year).  The 2018 edition contributes its report-text amounts only."""
     frame = items.assign(item_key=item_keys_for(items, keys)).sort_values(["edition", "appendix", "ref", "year"])
-    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].transform(in_year)
+    # in_year() per item, done as one grouped diff (the same figures, far faster)
+    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].diff().fillna(frame["value"])
     out = frame[["item_key", "edition", "appendix", "ref", "stars", "type", "description", "year", "value", "in_year", "source", "lines"]]
     out = out.rename(columns={"value": "cumulative"}).assign(origin="appendix")
     old = prose[~prose["edition"].isin(items["edition"])].copy()
@@ -637,7 +638,8 @@ def by_type(items: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
     year, in-year £000."""
     frame = items if edition is None else items[items["edition"] == edition]
     frame = frame.sort_values(["edition", "appendix", "ref", "year"]).copy()
-    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].transform(in_year)
+    # in_year() per item, done as one grouped diff (the same figures, far faster)
+    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].diff().fillna(frame["value"])
     frame["kind"] = frame["appendix"].map({"B": "growth", "C": "savings"})
     frame["type"] = frame["type"].where(frame["type"] != "", "growth")
     return frame.groupby(["edition", "kind", "type", "year"], as_index=False)[["in_year", "value"]].sum() \
@@ -1461,6 +1463,20 @@ def net_budget_text(summary: pd.DataFrame, edition: str) -> str:
     return f"{edition_label(edition)}: net budget {year} £{net['value']:,.0f}k"
 
 
+def explorer_data(data_dir=None) -> dict[str, pd.DataFrame]:
+    """Every budget table (:func:`load_all`) plus the item history under
+    ``"history"``, computed once so that each explorer change reuses it."""
+    data = load_all(data_dir)
+    data["history"] = _explorer_history(data)
+    return data
+
+
+def _explorer_history(data: dict) -> pd.DataFrame:
+    if "history" in data:
+        return data["history"]
+    return item_history(data["items"], data["prose"], data["item_keys"])
+
+
 def explorer_choices(data: dict, edition: str) -> dict[str, list[str]]:
     """What the explorer offers for an edition: its divisions (Appendix A
     sections, or the printed split where there is no Appendix A) and its items
@@ -1470,7 +1486,7 @@ def explorer_choices(data: dict, edition: str) -> dict[str, list[str]]:
         divisions = [d for d in division_split(data["divisions"], edition)["division"] if d != "Department Total"]
     else:
         divisions = list(dict.fromkeys(s for s in rev["section"] if s))
-    history = item_history(data["items"], data["prose"], data["item_keys"])
+    history = _explorer_history(data)
     items = sorted(history[history["edition"] == edition]["item_key"].unique())
     return {"divisions": divisions, "items": items}
 
@@ -1489,7 +1505,7 @@ def explorer_view(data: dict, found: pd.DataFrame, edition: str, division: str |
     else:
         split = division_split(data["divisions"], edition)
         view["lines"] = split if not division else split[split["division"] == division].reset_index(drop=True)
-    history = item_history(data["items"], data["prose"], data["item_keys"])
+    history = _explorer_history(data)
     if item_key:
         view["history"] = history[history["item_key"] == item_key].reset_index(drop=True)
         view["drift"] = forecast_drift(history, item_key, "in_year").reset_index()

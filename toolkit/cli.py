@@ -149,6 +149,77 @@ def refresh(
         out.print(f"refreshed {path}")
 
 
+def explore_urls(port: int, lab: bool = False) -> tuple[str, str]:
+    """The page ``scrutiny explore`` serves, and a static URL that answers
+    once the server is up without starting a kernel (the page itself would
+    start one)."""
+    base = f"http://127.0.0.1:{port}"
+    if lab:
+        return f"{base}/lab/tree/notebooks/explore.ipynb", f"{base}/api"
+    return f"{base}/", f"{base}/voila/static/labvariables.css"
+
+
+def stop_process_tree(pid: int, timeout: float = 15.0) -> list[int]:
+    """Stop a server and everything it started: SIGTERM to the process (a
+    Jupyter server then shuts its kernels down), then SIGTERM and at last
+    SIGKILL to any descendant still running.  Descendants are collected first:
+    kernels run in sessions of their own, so a signal to the server's process
+    group never reaches them, and once the server is gone they are no longer
+    its children.  Returns the pids that had to be killed."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        descendants = root.children(recursive=True)
+        root.terminate()
+    except psutil.NoSuchProcess:
+        return []
+    killed = []
+    for group, grace in (([root], timeout), (descendants, 5.0)):
+        _, alive = psutil.wait_procs(group, timeout=grace)
+        for proc in alive:
+            try:
+                proc.terminate()
+            except psutil.NoSuchProcess:
+                continue
+        _, alive = psutil.wait_procs(alive, timeout=5.0)
+        for proc in alive:
+            try:
+                proc.kill()
+                killed.append(proc.pid)
+            except psutil.NoSuchProcess:
+                pass
+    return killed
+
+
+def start_explore(port: int, lab: bool = False, log=None, timeout: float = 90.0):
+    """Start ``scrutiny explore`` in a session of its own (for tests and
+    benchmarks) and wait until it serves.  Returns ``(process, page URL)``;
+    if it does not serve within ``timeout`` seconds, stops everything it
+    started and raises ``RuntimeError``."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from .sources import ROOT
+
+    url, probe = explore_urls(port, lab)
+    cmd = [sys.executable, "-m", "toolkit.cli", "explore", "--port", str(port)] + (["--lab"] if lab else [])
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=2).close()
+            return proc, url
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                stop_process_tree(proc.pid)
+                proc.wait()
+                raise RuntimeError(f"scrutiny explore did not serve {probe}")
+            time.sleep(0.25)
+
+
 @app.command()
 def explore(
     lab: bool = typer.Option(False, "--lab", help="open JupyterLab instead of the Voila page"),
@@ -165,6 +236,7 @@ def explore(
     from .sources import ROOT
 
     notebook = NOTEBOOKS_DIR / "explore.ipynb"
+    url, _ = explore_urls(port, lab)
     if lab:
         # Loopback only, so an empty token is acceptable; root needs --allow-root.
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -172,13 +244,11 @@ def explore(
                f"--ServerApp.root_dir={ROOT}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
-        url = f"http://127.0.0.1:{port}/lab/tree/notebooks/explore.ipynb"
     else:
         cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
                f"--Voila.port={port}", "--Voila.port_retries=0", "--show_tracebacks=False"]
-        url = f"http://127.0.0.1:{port}/"
-    # The server gets its own process group: Ctrl-C reaches this process only,
-    # which then stops the server (and with it its kernels) in order.
+    # The server gets a session of its own: Ctrl-C reaches this process only,
+    # which then stops the server and every kernel it started, in order.
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
 
     def stop(signum, frame):  # SIGTERM (a service manager) stops it like Ctrl-C
@@ -189,18 +259,11 @@ def explore(
     try:
         code = proc.wait()
     except KeyboardInterrupt:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            code = proc.wait()
-        finally:
-            try:  # any kernel left behind in the server's group
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        out.print("stopped")
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        killed = stop_process_tree(proc.pid)
+        proc.wait()
+        out.print("stopped" + (f" (killed {len(killed)} process(es) that did not stop)" if killed else ""))
         code = 0
     raise typer.Exit(code)
 

@@ -37,6 +37,33 @@ def explorer_tabs(data_dir=None, internal: bool = False) -> widgets.Tab:
     return tabs
 
 
+#: Controls show their whole label (no "Median ta..." cut short).
+LABEL = {"description_width": "initial"}
+
+
+def table_html(frame, css_class: str = "", float_format=None) -> str:
+    """A frame as an HTML table for an ``HTML`` widget, styled as notebook
+    output (cheaper than displaying it in an ``Output`` widget: one value set,
+    no plain-text repr).  Numbers print as pandas shows them in a notebook."""
+    body = frame.rename_axis(columns=None).to_html(index=False, na_rep="", classes=css_class or None, border=0,
+                                                   float_format=float_format)
+    return f'<div class="jp-RenderedHTMLCommon">{body}</div>'
+
+
+def figure_html(fig, summary: str, css_class: str, legend: str = "") -> str:
+    """The figure as an image (the toolkit's SVG, ``toolkit.figures.render``:
+    quicker to make and smaller than its PNG) with its text summary as alt
+    text and as a caption beside it; ``legend`` (HTML) goes between the two."""
+    import base64
+
+    from . import figures
+
+    svg = base64.b64encode(figures.render(fig, "svg")).decode("ascii")
+    text = html.escape(summary)
+    return (f'<figure class="{css_class}"><img src="data:image/svg+xml;base64,{svg}" alt="{text}">{legend}'
+            f'<figcaption class="{css_class}-summary">{text}</figcaption></figure>')
+
+
 # --- budget -------------------------------------------------------------------
 
 def budget_explorer(data_dir=None):
@@ -44,18 +71,17 @@ def budget_explorer(data_dir=None):
     history across editions and the findings that touch it.  The selected
     edition's net budget total is shown as text."""
     import ipywidgets as w
-    from IPython.display import display
 
     from . import budget
 
-    data = budget.load_all(data_dir)
+    data = budget.explorer_data(data_dir)
     found = budget.findings(data_dir)
     editions = list(budget.EDITIONS)
-    edition = w.Dropdown(options=editions, value=editions[-1], description="Edition")
-    division = w.Dropdown(options=[], description="Division")
-    item = w.Dropdown(options=[], description="Item")
-    total = w.HTML(description="Net budget")
-    lines, history, findings = w.Output(), w.Output(), w.Output()
+    edition = w.Dropdown(options=editions, value=editions[-1], description="Edition", style=LABEL)
+    division = w.Dropdown(options=[], description="Division", style=LABEL)
+    item = w.Dropdown(options=[], description="Item", style=LABEL)
+    total = w.HTML(description="Net budget", style=LABEL)
+    lines, history, findings = w.HTML(), w.HTML(), w.HTML()
 
     busy = {"on": False}
 
@@ -63,20 +89,22 @@ def budget_explorer(data_dir=None):
         if busy["on"]:
             return
         view = budget.explorer_view(data, found, edition.value, division.value or None, item.value or None)
+        for out, frame, css in ((lines, view["lines"], "budget-lines"),
+                                (history, view["drift"] if len(view["drift"]) else view["history"], "budget-history"),
+                                (findings, view["findings"], "budget-findings")):
+            out.value = table_html(frame, css)
+        # the headline text last: once it shows the choice, every output does
         total.value = f'<span class="budget-total">{html.escape(view["total"])}</span>'
-        for out, frame in ((lines, view["lines"]), (history, view["drift"] if len(view["drift"]) else view["history"]),
-                           (findings, view["findings"])):
-            out.clear_output()
-            with out:
-                display(frame)
 
     def choose_edition(*_):
         choices = budget.explorer_choices(data, edition.value)
         busy["on"] = True
-        division.options = [("(all divisions)", "")] + [(d, d) for d in choices["divisions"]]
-        item.options = [("(no item)", "")] + [(k, k) for k in choices["items"]]
-        division.value, item.value = "", ""
-        busy["on"] = False
+        try:
+            division.options = [("(all divisions)", "")] + [(d, d) for d in choices["divisions"]]
+            item.options = [("(no item)", "")] + [(k, k) for k in choices["items"]]
+            division.value, item.value = "", ""
+        finally:
+            busy["on"] = False
         refresh()
 
     edition.observe(choose_edition, names="value")
@@ -86,7 +114,9 @@ def budget_explorer(data_dir=None):
     tabs = w.Tab(children=[lines, history, findings])
     for i, title in enumerate(("Lines", "History", "Findings")):
         tabs.set_title(i, title)
-    return w.VBox([w.HBox([edition, division, item]), total, tabs])
+    box = w.VBox([w.HBox([edition, division, item]), total, tabs])
+    box.controls = {"edition": edition, "division": division, "item": item}
+    return box
 
 
 # --- home care: the price calculator -----------------------------------------------
@@ -104,8 +134,8 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
     calibration = h.calibrated_prices(data_dir)
     minimum = h.load_minimum_price(data_dir)
     d = h.CalculatorInputs()
-    style = {"description_width": "240px"}
-    layout = widgets.Layout(width="560px")
+    style = {"description_width": "260px"}  # the longest label whole
+    layout = widgets.Layout(width="580px")
 
     def slider(description, value, lo, hi, step, fmt=".2f"):
         return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
@@ -142,11 +172,11 @@ def homecare_explorer(data_dir=None) -> widgets.Widget:
             summary.value = f'<span class="homecare-summary homecare-error">{html.escape(str(exc))}</span>'
             table.value = ""
             return
-        summary.value = f'<span class="homecare-summary">{html.escape(h.calculator_summary(result))}</span>'
         shown = result.rename(columns={
             "band": "Band", "travel_minutes": "Travel min/visit", "miles": "Miles/visit", "price_gbp": "Price £/h",
             "published_2020_21_gbp": "Published 2020-21 £/h", "hca_minimum_gbp": "HCA minimum £/h", "hca_year": "HCA year"})
-        table.value = shown.to_html(index=False, float_format=lambda v: f"{v:.2f}")
+        table.value = table_html(shown, "homecare-prices", float_format=lambda v: f"{v:.2f}")
+        summary.value = f'<span class="homecare-summary">{html.escape(h.calculator_summary(result))}</span>'
 
     for c in list(controls.values()) + list(travel.values()) + list(miles.values()) + [year]:
         c.observe(update, names="value")
@@ -170,13 +200,10 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
     weekly trend against the targets, the distribution of waits on the last
     date and, in internal mode only, the longest waiters by pseudonymous id.
     The selected queue's waiting count is shown as text."""
-    import html
-
     import ipywidgets as w
     import pandas as pd
-    from IPython.display import display
 
-    from . import figures, waiting
+    from . import waiting
     from .disclosure import display_frame
 
     path = waiting.extract_path(waiting_list_path) if waiting_list_path else waiting.synthetic_path(data_dir)
@@ -186,22 +213,20 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
     basis = {"days": "calendar"}
 
     last = min(extract["requested_date"].max(), pd.Timestamp("2025-12-28"))
-    queue = w.Dropdown(options=list(waiting.QUEUES), value="care_act_assessment", description="Queue")
-    start = w.DatePicker(value=(last - pd.Timedelta(days=364)).date(), description="From")
-    end = w.DatePicker(value=last.date(), description="To")
-    median_t = w.BoundedFloatText(value=14, min=0, max=10_000, description="Median target")
-    max_t = w.BoundedFloatText(value=56, min=0, max=10_000, description="Maximum target")
-    count_t = w.BoundedFloatText(value=0, min=0, max=1_000_000, description="Count target (0: none)")
-    summary = w.HTML(description="Waiting")
-    trend_out, dist_out, longest_out = w.Output(), w.Output(), w.Output()
-
-    def set_targets(*_):
-        chosen = waiting.explorer_targets(plan, queue.value)
-        basis["days"] = chosen["days"]      # the targets' days: waits are counted the same way
-        median_t.value = chosen["median_days"] if chosen["median_days"] is not None else 14
-        max_t.value = chosen["max_days"] if chosen["max_days"] is not None else 56
+    queue = w.Dropdown(options=list(waiting.QUEUES), value="care_act_assessment", description="Queue", style=LABEL)
+    start = w.DatePicker(value=(last - pd.Timedelta(days=364)).date(), description="From", style=LABEL)
+    end = w.DatePicker(value=last.date(), description="To", style=LABEL)
+    median_t = w.BoundedFloatText(value=14, min=0, max=10_000, description="Median target", style=LABEL)
+    max_t = w.BoundedFloatText(value=56, min=0, max=10_000, description="Maximum target", style=LABEL)
+    count_t = w.BoundedFloatText(value=0, min=0, max=1_000_000, description="Count target (0: none)", style=LABEL)
+    summary = w.HTML(description="Waiting", style=LABEL)
+    trend_out, dist_out, longest_out = w.HTML(), w.HTML(), w.HTML()
+    chart = _WaitingTrendChart()
+    busy = {"on": False}
 
     def refresh(*_):
+        if busy["on"]:
+            return
         thresholds = {"median_days": median_t.value, "max_days": max_t.value,
                       "waiting": count_t.value or None}
         try:
@@ -210,27 +235,142 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
         except ValueError as exc:
             summary.value = html.escape(str(exc))
             return
+        trend_out.value = chart.draw(view["trend"], thresholds, internal, waiting.UNIT_LABEL[view["days"]])
+        dist_out.value = table_html(display_frame(view["distribution"]), "waiting-distribution")
+        longest_out.value = ("Longest waiters are shown in internal mode only." if view["longest"] is None
+                             else table_html(view["longest"], "waiting-longest"))
+        # the headline text last: once it shows the choice, every output does
         summary.value = f'<span class="waiting-summary">{html.escape(view["summary"])}</span>'
-        trend_out.clear_output(wait=True)
-        with trend_out:
-            fig, text = waiting.trend_chart(view["long"], view["lines"], counts=True, ncols=1)
-            figures.show(fig, "waiting_explorer_trend", None, summary=text)
-        dist_out.clear_output(wait=True)
-        with dist_out:
-            display(display_frame(view["distribution"]))
-        longest_out.clear_output(wait=True)
-        with longest_out:
-            if view["longest"] is None:
-                display(w.HTML("Longest waiters are shown in internal mode only."))
-            else:
-                display(view["longest"])
 
-    queue.observe(set_targets, names="value")
-    for control in (queue, start, end, median_t, max_t, count_t):
+    def choose_queue(*_):
+        # The plan's targets for the queue, then one refresh (not one per target changed).
+        chosen = waiting.explorer_targets(plan, queue.value)
+        basis["days"] = chosen["days"]      # the targets' days: waits are counted the same way
+        busy["on"] = True
+        try:
+            median_t.value = chosen["median_days"] if chosen["median_days"] is not None else 14
+            max_t.value = chosen["max_days"] if chosen["max_days"] is not None else 56
+        finally:
+            busy["on"] = False
+        refresh()
+
+    queue.observe(choose_queue, names="value")
+    for control in (start, end, median_t, max_t, count_t):
         control.observe(refresh, names="value")
-    set_targets()
-    refresh()
+    choose_queue()
     tabs = w.Tab(children=[trend_out, dist_out, longest_out])
     for i, title in enumerate(["Trend against targets", "Distribution of waits", "Longest waiters"]):
         tabs.set_title(i, title)
-    return w.VBox([w.HBox([queue, start, end]), w.HBox([median_t, max_t, count_t]), summary, tabs])
+    box = w.VBox([w.HBox([queue, start, end]), w.HBox([median_t, max_t, count_t]), summary, tabs])
+    box.controls = {"queue": queue, "start": start, "end": end, "median_target": median_t,
+                    "max_target": max_t, "count_target": count_t}
+    return box
+
+
+def waiting_trend_summary(trend, thresholds: dict, internal: bool = False, unit: str = "days") -> str:
+    """One line on the weekly trend: the first and last week's count and
+    median wait, and in how many weeks each figure was over its target.
+    Waits are in ``unit`` (days, or working days).  Counts of 1-4 show as
+    ``[c]`` unless ``internal``."""
+    import pandas as pd
+
+    from .disclosure import MARK, is_small
+
+    if trend.empty:
+        return "No weeks in the chosen range."
+    first, last, weeks = trend.iloc[0], trend.iloc[-1], len(trend)
+
+    def count(v):
+        return MARK if is_small(int(v)) and not internal else f"{int(v):,}"
+
+    def days(v):
+        return "none" if pd.isna(v) else f"{float(v):g}"
+
+    text = (f"{trend['queue'].iloc[0]}, {weeks} weeks from {first['as_of'].date()} to {last['as_of'].date()}: "
+            f"waiting {count(first['waiting'])} then {count(last['waiting'])}; "
+            f"median wait {days(first['median_days'])} then {days(last['median_days'])} {unit}")
+    over = []
+    for metric, name in (("median_days", "median"), ("max_days", "maximum"), ("waiting", "count")):
+        target = thresholds.get(metric)
+        if target is None or (metric == "waiting" and not target):
+            continue
+        n = int((trend[metric].astype("Float64") > target).fillna(False).sum())
+        what = f"{float(target):g} {unit}" if metric != "waiting" else f"{float(target):g}"
+        over.append(f"{name} over its target of {what} in {n} of {weeks} weeks")
+    return text + "".join(f"; {o}" for o in over) + "."
+
+
+class _WaitingTrendChart:
+    """The waiting explorer's trend figure, drawn once and then updated in
+    place (new line data, rescaled axes): a fresh seaborn figure per change
+    took most of the callback's time.  Matplotlib lines in the toolkit's
+    seaborn theme and colour-blind-safe palette; each target line is dashed in
+    its metric's colour.  The legend is HTML beside the image (text a screen
+    reader reads, and no legend to draw on every change)."""
+
+    SIZE = (6.4, 4.8)  # inches (640 x 480 px at the toolkit DPI): quicker to draw and show than the report size
+
+    def __init__(self):
+        import matplotlib.dates as mdates
+        from matplotlib.figure import Figure
+
+        from . import figures
+
+        figures.apply_theme()
+        c = figures.PALETTE
+        self.fig = Figure(figsize=self.SIZE, dpi=figures.DPI)
+        top, bottom = self.fig.subplots(nrows=2, sharex=True)
+        self.axes = (top, bottom)
+        self.waiting, = top.plot([], [], color=c[0], label="people waiting")
+        self.count_target = top.axhline(0, color=c[0], linestyle="--", linewidth=1, label="count target")
+        self.median, = bottom.plot([], [], color=c[1], label="median wait")
+        self.maximum, = bottom.plot([], [], color=c[2], label="maximum wait")
+        self.median_target = bottom.axhline(0, color=c[1], linestyle="--", linewidth=1, label="median target")
+        self.max_target = bottom.axhline(0, color=c[2], linestyle="--", linewidth=1, label="maximum target")
+        locator = mdates.AutoDateLocator()
+        bottom.xaxis.set_major_locator(locator)  # dates on x (shared), even before the first data
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        top.set(ylabel="people waiting")
+        bottom.set(ylabel="wait (days)", xlabel="week ending")
+        # fixed margins, no layout engine: one draw per image, not two
+        self.fig.subplots_adjust(left=0.13, right=0.98, top=0.98, bottom=0.1, hspace=0.08)
+
+    def draw(self, trend, thresholds: dict, internal: bool = False, unit: str = "days") -> str:
+        """The figure for a trend (as HTML), waits in ``unit``."""
+        import numpy as np
+
+        x = trend["as_of"].to_numpy()
+        self.waiting.set_data(x, trend["waiting"].to_numpy(dtype="float64"))
+        self.median.set_data(x, trend["median_days"].to_numpy(dtype="float64", na_value=np.nan))
+        self.maximum.set_data(x, trend["max_days"].to_numpy(dtype="float64", na_value=np.nan))
+        for line, key in ((self.count_target, "waiting"), (self.median_target, "median_days"),
+                          (self.max_target, "max_days")):
+            target = thresholds.get(key)
+            line.set_visible(target is not None and (key != "waiting" or bool(target)))
+            line.set_ydata([target or 0, target or 0])
+        for ax in self.axes:
+            ax.relim(visible_only=True)
+            ax.autoscale_view()
+        if len(x) > 1:
+            self.axes[1].set_xlim(x[0], x[-1])
+        self.axes[1].set_ylabel(f"wait ({unit})")
+        summary = waiting_trend_summary(trend, thresholds, internal, unit)
+        return figure_html(self.fig, summary, "waiting-trend", legend_html(self.legend()))
+
+    def legend(self) -> list:
+        """The lines shown, top panel first: what the legend lists."""
+        return [line for ax in self.axes for line in ax.get_lines() if line.get_visible()]
+
+
+def legend_html(lines) -> str:
+    """An HTML legend for matplotlib lines: a swatch in each line's colour and
+    dash, and its label."""
+    from matplotlib.colors import to_hex
+
+    items = []
+    for line in lines:
+        dash = ' stroke-dasharray="5,3"' if line.get_linestyle() == "--" else ""
+        swatch = (f'<svg width="26" height="10" aria-hidden="true"><line x1="1" y1="5" x2="25" y2="5" '
+                  f'stroke="{to_hex(line.get_color())}" stroke-width="2"{dash}/></svg>')
+        items.append(f'<li style="display:inline-block;margin-right:1.2em">{swatch} {html.escape(line.get_label())}</li>')
+    return f'<ul class="figure-legend" style="list-style:none;padding-left:0">{"".join(items)}</ul>'
