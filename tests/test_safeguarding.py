@@ -2,6 +2,7 @@
 record-level extract, the synthetic extract and small-number suppression."""
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from fractions import Fraction
 
@@ -180,6 +181,132 @@ def test_findings_are_registered():
     all_rows = reconcile.collect(domains=["safeguarding"])
     assert set(all_rows["domain"]) == {"safeguarding"}
     assert (all_rows["kind"] == "mismatch").sum() == 27
+    assert (all_rows["kind"] == "missing").sum() == 0
+
+
+
+# --- the same figure in the performance and budget tables ----------------------------
+
+P2024 = "003_6b8cfb4131de48e1.txt"
+
+
+def test_year_labels_are_one_spelling():
+    assert sg.year_label("2022/23") == sg.year_label("2022-23") == sg.year_label("2022/23-2025/26") == "2022-23"
+    assert sg.year_label("2020/21 to November") == "2020/21 to November"
+    assert sg.line_set("12-14;20") == {12, 13, 14, 20}
+
+
+def test_crossref_pairs_safeguarding_figures_with_performance_and_budget(found):
+    pairs = found[found["check"] == "quoted_elsewhere"]
+    assert set(pairs["kind"]) == {"ok"} and len(pairs) == 52
+    concerns = one(found, "quoted_elsewhere", "concerns_per_100k (leicestershire, 2022/23) against "
+                   "performance_prose safeguarding_concerns/leicestershire 2022-23")
+    assert (concerns["published"], concerns["computed"], concerns["source"], concerns["lines"]) == (706, 706, P2024, "825")
+    assert "safeguarding_figures.csv row" in concerns["detail"] and "performance_prose.csv row 185" in concerns["detail"]
+    england = one(found, "quoted_elsewhere", "feel_safe_pct (england, 2022/23) against performance_dashboard "
+                  "feel_safe/national_average 2022-23")
+    assert (england["published"], england["computed"], england["lines"]) == (87.1, 87.1, "1023")
+    quartile = one(found, "quoted_elsewhere", "feel_safe_quartile (leicestershire, 2019/20) against "
+                   "performance_dashboard feel_safe/quartile 2019-20")
+    assert (quartile["published"], quartile["computed"], quartile["unit"]) == ("Second", "Second", "text")
+    net = one(found, "quoted_elsewhere", "net_budget (safeguarding_dols_court_of_protection, 2019/20) against "
+              "budget_revenue Safeguarding, DOLS and Court of Protection/net 2019/20-2022/23")
+    assert (net["published"], net["computed"], net["lines"]) == (2634771, 2634771, "644")
+    growth = one(found, "quoted_elsewhere", "growth (liberty_protection_safeguards_growth, 2024/25) against "
+                 "budget_items G10 2024/25")
+    assert (growth["published"], growth["computed"], growth["unit"], growth["lines"]) == (730000, 730000, "gbp", "363")
+    assert "the figure printed twice in the paper" in growth["detail"] and "730 gbp_thousands is 730,000 gbp" in growth["detail"]
+    in_year = one(found, "quoted_elsewhere", "msp_outcomes_achieved_pct (leicestershire, 2020/21 to November) against "
+                  "performance_dashboard safeguarding_outcomes/performance 2020-21")
+    assert (in_year["published"], in_year["computed"], in_year["source"]) == (94.8, 94.8, SRC)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    copy = tmp_path / "data"
+    for folder in ("published", "mappings"):
+        shutil.copytree(ROOT / "data" / folder, copy / folder)
+    return copy
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_a_changed_copy_turns_the_pair_into_a_mismatch(data_copy):
+    edit(data_copy / "published" / "performance_prose.csv",
+         "safeguarding_concerns,2022-23,leicestershire,706,", "safeguarding_concerns,2022-23,leicestershire,760,")
+    edit(data_copy / "published" / "budget_revenue.csv",
+         "DOLS and Court of Protection\",,line,net,2634771,", "DOLS and Court of Protection\",,line,net,2634717,")
+    edit(data_copy / "published" / "budget_items.csv",
+         "Liberty Protection Safeguards Referral Growth,2024/25,cumulative,730,",
+         "Liberty Protection Safeguards Referral Growth,2024/25,cumulative,731,")
+    found = sg.findings(data_copy)
+    pairs = found[(found["check"] == "quoted_elsewhere") & (found["kind"] != "ok")]
+    assert len(pairs) == 4
+    concerns = one(found, "quoted_elsewhere", "concerns_per_100k (leicestershire, 2022/23) against "
+                   "performance_prose safeguarding_concerns/leicestershire 2022-23")
+    assert (concerns["kind"], concerns["published"], concerns["computed"], concerns["difference"]) == ("mismatch", 706, 760, 54)
+    net = one(found, "quoted_elsewhere", "net_budget (safeguarding_dols_court_of_protection, 2019/20) against "
+              "budget_revenue Safeguarding, DOLS and Court of Protection/net 2019/20-2022/23")
+    assert (net["kind"], net["computed"], net["difference"]) == ("mismatch", 2634717, -54)
+    # 730 to 731 (£000) breaks both its own transcription (line 702) and the prose's £730,000 (line 363)
+    for measure in ("growth", "growth_2024_25"):
+        row = one(found, "quoted_elsewhere", f"{measure} (liberty_protection_safeguards_growth, 2024/25) against "
+                  "budget_items G10 2024/25")
+        assert row["kind"] == "mismatch"
+    growth = one(found, "quoted_elsewhere", "growth (liberty_protection_safeguards_growth, 2024/25) against "
+                 "budget_items G10 2024/25")
+    assert (growth["published"], growth["computed"]) == (730000, 731000)
+    assert "731 gbp_thousands is 731,000 gbp" in growth["detail"] and "in gbp_thousands, the coarser printing: 730.00 rounds half away from zero to 730" in growth["detail"]
+
+
+def test_two_printings_are_compared_at_the_coarser_precision():
+    figures, budget, crossref = sg.load_figures(), sg.load_budget(), sg.load_crossref()
+    from toolkit import budget as budget_domain, performance
+
+    targets = sg.crossref_targets(performance.load_prose(), performance.load_dashboard(),
+                                  budget_domain.load_revenue(), budget_domain.load_items())
+    # without the dashboard's own line 1023, its 85.3% pairs with the 85% of the prose (line 824)
+    without = figures[~((figures["measure"] == "feel_safe_pct") & (figures["lines"] == "1023")
+                        & (figures["area"] == "leicestershire"))]
+    rows = reconcile.frame(sg.check_crossref(without, budget, targets, crossref))
+    row = one(rows, "quoted_elsewhere", "feel_safe_pct (leicestershire, 2022/23) against performance_dashboard "
+              "feel_safe/previous 2022-23")
+    assert (row["kind"], row["published"], row["computed"], row["lines"]) == ("rounding", 85, 85.3, "824")
+    assert "the figure printed twice in the paper" in row["detail"] and "rounded half away from zero" in row["detail"]
+
+
+def test_a_figure_left_out_of_safeguarding_or_a_stale_mapping_row_is_missing(data_copy):
+    edit(data_copy / "published" / "safeguarding_figures.csv",
+         "feel_safe_pct,leicestershire,2021/22,81,percent,003_6b8cfb4131de48e1.txt,824,81%\n", "")
+    with open(data_copy / "mappings" / "safeguarding_crossref.csv", "a") as out:
+        out.write("figures,feel_safe_pct,leicestershire,,,performance_dashboard,feel_safe,performance,value,,\n")
+    found = sg.findings(data_copy)
+    gone = one(found, "quoted_elsewhere", "performance_prose feel_safe/leicestershire 2021-22: printed there "
+               "but not in safeguarding_figures (feel_safe_pct, leicestershire)")
+    assert (gone["kind"], gone["computed"], gone["source"], gone["lines"]) == ("missing", 81, P2024, "824")
+    stale = found[(found["check"] == "quoted_elsewhere") & found["description"].str.startswith("mapping row 41:")]
+    assert list(stale["kind"]) == ["missing"] and stale.iloc[0]["source"] == "mappings/safeguarding_crossref.csv"
+
+
+@pytest.mark.parametrize("row, column", [
+    ("figures,feel_safe_pct,,,,performance_prose,feel_safe,england,,,", "area"),
+    ("budget,net_budget,england,x,,budget_revenue,Y,net,,,", "area"),
+    ("figures,feel_safe_pct,england,,,budget_items,G10,net,,,", "target_field"),
+    ("figures,feel_safe_pct,england,,,performance_prose,feel_safe,england,numerator,,", "target_part"),
+    ("figures,feel_safe_pct,wales,,,performance_prose,feel_safe,england,,,", "area"),
+])
+def test_crossref_mapping_errors_name_row_and_column(data_copy, row, column):
+    path = data_copy / "mappings" / "safeguarding_crossref.csv"
+    with open(path, "a") as out:
+        out.write(row + "\n")
+    with pytest.raises(LoaderError) as err:
+        sg.load_crossref(data_copy)
+    msg = str(err.value)
+    assert "safeguarding_crossref.csv" in msg and "row 41" in msg and f"column '{column}'" in msg
 
 
 # --- the extract ------------------------------------------------------------------

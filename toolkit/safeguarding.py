@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import math
 import random
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -141,6 +142,61 @@ def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
     out = out.copy()
     out["text"] = out["value"].where(out["unit"] == "text", None)
     out["value"] = pd.Series(numbers, index=out.index, dtype="float64")
+    return out
+
+
+# --- loader: the cross-reference mapping -------------------------------------
+
+AREAS = ("leicestershire", "east_midlands", "england")
+#: The other domains' tables a safeguarding figure can be paired with.
+CROSSREF_TARGETS = ("performance_prose", "performance_dashboard", "budget_revenue", "budget_items")
+CROSSREF_FILE = Path("mappings") / "safeguarding_crossref.csv"
+CROSSREF_COLUMNS = (
+    Column("table", choices=("figures", "budget"), description="safeguarding_figures or safeguarding_budget"),
+    Column("measure", pattern=r"[a-z0-9_]+", description="the safeguarding measure"),
+    Column("area", nullable=True, choices=AREAS, description="the area of a figures row"),
+    Column("item", nullable=True, pattern=r"[a-z0-9_]+", description="the item of a budget row"),
+    Column("period", nullable=True, description="only this safeguarding period (else every period)"),
+    Column("target", choices=CROSSREF_TARGETS, description="the other domain's table"),
+    Column("target_measure", description="its measure key, revenue line or Appendix B/C reference"),
+    Column("target_field", nullable=True,
+           description="prose statistic, dashboard field or revenue column (empty for budget_items)"),
+    Column("target_part", nullable=True, description="dashboard part (default value)"),
+    Column("target_period", nullable=True, description="only this target period (else the same period as the figure)"),
+    Column("note", nullable=True),
+)
+
+
+def load_crossref(data_dir=None) -> pd.DataFrame:
+    """The pairing of safeguarding figures with the same figures in the
+    performance and budget tables (``data/mappings/safeguarding_crossref.csv``):
+    one row per pairing.  A figures row names its area, a budget row its item;
+    every target but ``budget_items`` names a field; only the dashboard takes a
+    part."""
+    path = resolve_data_dir(data_dir) / CROSSREF_FILE
+    out = parse_frame(read_table(path), CROSSREF_COLUMNS, path,
+                      unique=["table", "measure", "area", "item", "period", "target", "target_measure",
+                              "target_field", "target_part", "target_period"])
+    for col in out.columns:  # empty cells as None, not NaN
+        out[col] = pd.Series([None if pd.isna(v) else v for v in out[col]], index=out.index, dtype=object)
+    problems = []
+    for row in out.index:
+        rec = out.loc[row].to_dict()
+        def bad(column, expected):
+            problems.append(Problem(column=column, expected=expected, found=str(rec[column] or ""), row=int(row)))
+
+        if rec["table"] == "figures" and (rec["area"] is None or rec["item"] is not None):
+            bad("area" if rec["area"] is None else "item", "an area and no item for a figures row")
+        if rec["table"] == "budget" and (rec["item"] is None or rec["area"] is not None):
+            bad("item" if rec["item"] is None else "area", "an item and no area for a budget row")
+        if (rec["target"] == "budget_items") != (rec["target_field"] is None):
+            bad("target_field", "empty for budget_items, else a field" if rec["target"] == "budget_items"
+                else f"a field of {rec['target']}")
+        if rec["target_part"] is not None and rec["target"] != "performance_dashboard":
+            bad("target_part", "empty except for performance_dashboard")
+    if problems:
+        raise LoaderError(path, problems)
+    out["target_part"] = out["target_part"].fillna("value")
     return out
 
 
@@ -904,15 +960,187 @@ def check_budget(budget: pd.DataFrame) -> list[dict]:
     return rows
 
 
+# --- the same figure in another domain's table --------------------------------
+
+#: Money units and their size in pounds: a figure in pounds and one in
+#: thousands of pounds can be the same figure.
+MONEY_SCALE = {"gbp": 1.0, "gbp_thousands": 1e3, "gbp_millions": 1e6}
+
+
+def year_label(label) -> str:
+    """A financial year in one spelling: ``2022/23``, ``2022-23`` and an MTFS
+    edition ``2022/23-2025/26`` (its first year) all give ``2022-23``; any
+    other label (``2020/21 to November``) is returned as it is."""
+    text = "" if label is None or (isinstance(label, float) and math.isnan(label)) else str(label)
+    match = re.fullmatch(r"(\d{4})[/-](\d{2})(?:-\d{4}/\d{2})?", text)
+    return f"{match.group(1)}-{match.group(2)}" if match else text
+
+
+def line_set(lines) -> set[int]:
+    """The line numbers a ``lines`` cell cites (``12-14;20``)."""
+    out: set[int] = set()
+    for part in str(lines).split(";"):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def crossref_targets(prose: pd.DataFrame, dashboard: pd.DataFrame, revenue: pd.DataFrame,
+                     items: pd.DataFrame) -> pd.DataFrame:
+    """The performance and budget tables (as their loaders give them) in one
+    layout: target, measure, field, part, period, number, text, unit, printed,
+    source, lines and row (the line of the table's file)."""
+    def text_of(frame):
+        return frame["value"].where(frame["unit"] == "text", None) if "number" in frame else None
+
+    parts = [
+        prose.assign(target="performance_prose", field=prose["statistic"], part="value", text=text_of(prose)),
+        dashboard.assign(target="performance_dashboard", text=text_of(dashboard)),
+        revenue.assign(target="budget_revenue", measure=revenue["line"], field=revenue["column"], part="value",
+                       period=revenue["edition"], number=revenue["value"], text=None),
+        items.assign(target="budget_items", measure=items["ref"], field=None, part="value", period=items["year"],
+                     number=items["value"], text=None),
+    ]
+    cols = ["target", "measure", "field", "part", "period", "number", "text", "unit", "printed", "source", "lines", "row"]
+    return pd.concat([p.assign(row=p.index)[cols] for p in parts], ignore_index=True)
+
+
+def _safeguarding_side(figures: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
+    """safeguarding_figures and safeguarding_budget in one layout."""
+    cols = ["table", "measure", "area", "item", "period", "number", "text", "unit", "printed", "source", "lines", "row"]
+    return pd.concat([
+        figures.assign(table="figures", item=None, number=figures["value"], row=figures.index)[cols],
+        budget.assign(table="budget", area=None, period=budget["edition"], number=budget["value"], text=None,
+                      row=budget.index)[cols],
+    ], ignore_index=True)
+
+
+def _decimals(printed, number: float) -> int:
+    """Decimal places a figure was printed to: from its printed string, else
+    from the value itself."""
+    if printed and re.search(r"\d", str(printed)):
+        return decimals_of(printed)
+    return decimals_of(f"{number:g}")
+
+
+def _compare(sg, other, same_printing: bool) -> tuple[str, object, object, str]:
+    """kind, published, computed and a note for one pair.  One printing
+    transcribed twice must agree exactly; two printings of a figure are
+    compared at the coarser printed precision by the shared rule
+    :func:`toolkit.reconcile.printed_kind`."""
+    if sg["unit"] == "text" or other["unit"] == "text":
+        a, b = sg["text"], other["text"]
+        same = sg["unit"] == other["unit"] and str(a).strip().casefold() == str(b).strip().casefold()
+        return ("ok" if same else "mismatch"), a, b, "" if same else "the texts differ"
+    a, b = float(sg["number"]), float(other["number"])
+    if sg["unit"] != other["unit"] and not {sg["unit"], other["unit"]} <= set(MONEY_SCALE):
+        return "mismatch", a, b, f"units differ: {sg['unit']} against {other['unit']}"
+    scale_a, scale_b = MONEY_SCALE.get(sg["unit"], 1.0), MONEY_SCALE.get(other["unit"], 1.0)
+    b_in_a = b * scale_b / scale_a
+    note = "" if scale_a == scale_b else f"{b:,.{_decimals(other['printed'], b)}f} {other['unit']} is {b_in_a:,g} {sg['unit']}"
+    if same_printing:
+        same = abs(a - b_in_a) < 1e-9 * max(1.0, abs(a))
+        return ("ok" if same else "mismatch"), a, b_in_a, note
+    da, db = _decimals(sg["printed"], a), _decimals(other["printed"], b)
+    step_a, step_b = scale_a * 10.0 ** -da, scale_b * 10.0 ** -db
+    if step_a >= step_b:
+        kind, why = printed_kind(a, b_in_a, da)
+        coarse = sg["unit"]
+    else:  # the other table's figure is the coarser one: read it as a printing of ours
+        kind, why = printed_kind(b, a * scale_a / scale_b, db)
+        coarse = other["unit"]
+    return kind, a, b_in_a, "; ".join(x for x in (note, why and f"in {coarse}, the coarser printing: {why}") if x)
+
+
+def _where(table: str, rec) -> str:
+    printed = f", printed {rec['printed']!r}" if rec["printed"] else ""
+    return f"{table}.csv row {rec['row']} ({rec['source']} line {rec['lines']}{printed})"
+
+
+def check_crossref(figures: pd.DataFrame, budget: pd.DataFrame, targets: pd.DataFrame,
+                   crossref: pd.DataFrame) -> list[dict]:
+    """Each safeguarding figure against the same figure in the performance or
+    budget tables, as paired by ``crossref`` (:func:`load_crossref`): same
+    paper, same measure, same period after :func:`year_label` (or the periods
+    a mapping row names).
+
+    Each figure of the other table (with a value) is paired with its
+    safeguarding twin on the same lines, else with every twin in the same
+    paper (the figure printed twice).  ``ok`` when they agree; ``mismatch``
+    when the two transcriptions of one printing differ at all, or two
+    printings differ beyond the coarser one's rounding (``rounding`` when
+    within it).  A figure of the other table with no safeguarding twin, and a
+    mapping row that pairs nothing, are ``missing``."""
+    ours = _safeguarding_side(figures, budget)
+    rows = []
+    for m_row, m in crossref.iterrows():
+        m = {k: None if pd.isna(v) else v for k, v in m.items()}
+        qualifier = m["area"] if m["table"] == "figures" else m["item"]
+        mine = ours[(ours["table"] == m["table"]) & (ours["measure"] == m["measure"])
+                    & (ours["area" if m["table"] == "figures" else "item"] == qualifier)]
+        if m["period"] is not None:
+            mine = mine[mine["period"] == m["period"]]
+        theirs = targets[(targets["target"] == m["target"]) & (targets["measure"] == m["target_measure"])
+                         & (targets["part"] == m["target_part"])]
+        if m["target_field"] is not None:
+            theirs = theirs[theirs["field"] == m["target_field"]]
+        if m["target_period"] is not None:
+            theirs = theirs[theirs["period"].map(year_label) == year_label(m["target_period"])]
+        theirs = theirs[(theirs["number"].notna() | theirs["text"].notna()) & theirs["source"].isin(set(mine["source"]))]
+        by_period = m["period"] is None and m["target_period"] is None
+        table = f"safeguarding_{m['table']}"
+        key = "/".join(str(x) for x in (m["target_measure"], m["target_field"], m["target_part"]) if x not in (None, "value"))
+        for _, other in theirs.iterrows():
+            twins = mine[mine["source"] == other["source"]]
+            if by_period:
+                twins = twins[twins["period"].map(year_label) == year_label(other["period"])]
+            if twins.empty:
+                rows.append(_f("quoted_elsewhere",
+                               f"{m['target']} {key} {other['period']}: printed there but not in {table} "
+                               f"({m['measure']}, {qualifier})",
+                               math.nan, other["number"], other["source"], other["lines"], kind="missing",
+                               unit=other["unit"], detail=f"{_where(m['target'], other)}; mapping row {m_row}"))
+                continue
+            here = line_set(other["lines"])
+            overlapping = twins[twins["lines"].map(lambda ls: bool(line_set(ls) & here))]
+            same_printing = not overlapping.empty
+            for _, sg in (overlapping if same_printing else twins).iterrows():
+                kind, published, computed, note = _compare(sg, other, same_printing)
+                how = ("one printing transcribed in both tables" if same_printing
+                       else "the figure printed twice in the paper")
+                row = _f("quoted_elsewhere",
+                         f"{m['measure']} ({qualifier}, {sg['period']}) against {m['target']} {key} {other['period']}",
+                         math.nan, math.nan, sg["source"], sg["lines"], kind=kind, unit=sg["unit"],
+                         detail="; ".join(x for x in (f"{_where(table, sg)} and {_where(m['target'], other)}: {how}",
+                                                      note, f"mapping row {m_row}") if x))
+                row["published"], row["computed"] = published, computed
+                if sg["unit"] != "text" and other["unit"] != "text":
+                    row["difference"] = round(float(computed) - float(published), 10)
+                rows.append(row)
+        if theirs.empty:
+            rows.append(_f("quoted_elsewhere", f"mapping row {m_row}: {m['measure']} ({qualifier}) against "
+                           f"{m['target']} {key}: no figure to pair", math.nan, math.nan,
+                           CROSSREF_FILE.as_posix(), str(m_row), kind="missing",
+                           detail="no figure of the target table, in a paper that prints the safeguarding "
+                                  "figure, matches this mapping row"))
+    return rows
+
+
 #: Every loader of published safeguarding figures.
 PUBLISHED_LOADERS = (load_cases, load_sar, load_figures, load_budget, load_plan)
 
 
 def findings(data_dir=None) -> pd.DataFrame:
     """Every safeguarding reconciliation check on the published figures."""
+    from . import budget as budget_domain, performance
+
     cases, sar, figures, budget = load_cases(data_dir), load_sar(data_dir), load_figures(data_dir), load_budget(data_dir)
+    registry = performance.load_registry(data_dir)
+    targets = crossref_targets(performance.load_prose(data_dir, registry), performance.load_dashboard(data_dir, registry),
+                               budget_domain.load_revenue(data_dir), budget_domain.load_items(data_dir))
     rows = (check_rows(cases) + check_columns(cases) + check_percentages(cases)
-            + check_prose(cases, sar, figures) + check_quoted_twice(figures) + check_budget(budget))
+            + check_prose(cases, sar, figures) + check_quoted_twice(figures) + check_budget(budget)
+            + check_crossref(figures, budget, targets, load_crossref(data_dir)))
     return frame(rows)
 
 
