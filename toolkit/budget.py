@@ -499,6 +499,18 @@ def drift_table(history: pd.DataFrame, keys: list[str] | None = None) -> pd.Data
         .reset_index(drop=True)
 
 
+def drift_long(history: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The in-year figure each edition planned for each year of the tracked
+    items ``keys`` (in that order), long, for small multiples: ``year_start``
+    is the financial year's first calendar year (2019 for "2019/20")."""
+    frame = history[history["item_key"].isin(keys)].dropna(subset=["in_year"])
+    frame = frame.assign(order=frame["item_key"].map({k: i for i, k in enumerate(keys)}),
+                         year_start=frame["year"].str[:4].astype(int),
+                         plan=frame["edition"].map(edition_label))
+    frame = frame.sort_values(["order", "edition", "year_start"], kind="mergesort")
+    return frame[["item_key", "edition", "plan", "year", "year_start", "in_year"]].reset_index(drop=True)
+
+
 def drift_summary(table: pd.DataFrame) -> str:
     """One line on a drift table: how many items, and the widest move of one
     year's plan between editions."""

@@ -101,7 +101,8 @@ def show(fig, name: str, output_dir: str | Path | None = None, summary: str = ""
     """
     from IPython.display import Image, Markdown, display
 
-    data = save(fig, name, output_dir)
+    # Without an output folder nothing is written, so only the PNG shown is drawn.
+    data = save(fig, name, output_dir, formats=("svg", "png") if output_dir else ("png",))
     plt.close(fig)
     display(Image(data=data["png"], format="png", metadata={"alt": summary or name}))
     if summary:
@@ -122,3 +123,40 @@ def table(frame: pd.DataFrame, name: str, output_dir: str | Path | None = None, 
     if caption:
         display(Markdown(f"**{caption}**"))
     display(frame)
+
+
+def small_multiples(frame: pd.DataFrame, x: str, y: str, facet: str, hue: str, *, columns: int = 5,
+                    panel: tuple[float, float] = (2.4, 1.9), xticks=None, xlabel: str = "", ylabel: str = "",
+                    hue_order=None):
+    """One small panel per ``facet`` value (in order of appearance), a line
+    with markers per ``hue`` value in the toolkit's palette and markers, each
+    panel on its own y scale, one legend for the figure.  Drawn with plain
+    matplotlib: dozens of panels in a fraction of the time of a seaborn
+    FacetGrid.  Returns the figure."""
+    facets = list(dict.fromkeys(frame[facet]))
+    hues = [h for h in (hue_order or []) if h in set(frame[hue])] or list(dict.fromkeys(frame[hue]))
+    rows = max(1, -(-len(facets) // columns))
+    fig, axes = figure(panel[0] * columns, panel[1] * rows + 0.6, nrows=rows, ncols=columns, squeeze=False,
+                       sharex=True)
+    markers = "osD^vP*X"
+    style = {h: (PALETTE[i % len(PALETTE)], markers[i % len(markers)]) for i, h in enumerate(hues)}
+    flat = axes.ravel()
+    for ax, (name, part) in zip(flat, frame.groupby(facet, sort=False)):
+        for h, line in part.groupby(hue, sort=False):
+            colour, marker = style[h]
+            ax.plot(line[x], line[y], color=colour, marker=marker, markersize=3.5, linewidth=1.2, label=str(h))
+        ax.set_title(str(name), fontsize=8)
+        ax.tick_params(labelsize=7)
+        if xticks is not None:
+            ax.set_xticks(xticks)
+    for ax in flat[len(facets):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel, fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=8)
+    handles = [plt.Line2D([], [], color=c, marker=m, linewidth=1.2, label=str(h)) for h, (c, m) in style.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+    fig.subplots_adjust(left=0.05, right=0.99, top=1 - 0.35 / fig.get_figheight(), bottom=0.9 / fig.get_figheight(),
+                        hspace=0.55, wspace=0.3)
+    return fig

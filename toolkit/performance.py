@@ -154,9 +154,24 @@ def load_registry(data_dir=None) -> pd.DataFrame:
     return frame
 
 
+#: The last registries :func:`measures` summarised, with their summaries: the
+#: national functions ask for one measure at a time, hundreds of times a run.
+_MEASURES_CACHE: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+
+
 def measures(registry: pd.DataFrame) -> pd.DataFrame:
     """One row per measure: key, polarity, unit, cumulative, ASCOF code, the
-    editions it appears in and its latest description."""
+    editions it appears in and its latest description.  (A registry frame is
+    treated as read-only: the summary of the same frame object is reused.)"""
+    for frame, summary in _MEASURES_CACHE:
+        if frame is registry:
+            return summary.copy()
+    summary = _measures(registry)
+    _MEASURES_CACHE[:] = [(registry, summary)] + _MEASURES_CACHE[:3]
+    return summary.copy()
+
+
+def _measures(registry: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for measure, group in registry.sort_values("edition").groupby("measure", sort=False):
         last = group.iloc[-1]
