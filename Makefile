@@ -39,8 +39,10 @@ notebooks: setup
 lock:
 	$(BIN)/python scripts/lock.py
 
-benchmark: setup
+benchmark: setup browser
 	$(BIN)/python benchmarks/pack.py
+	PYTHONPATH=. $(BIN)/python benchmarks/waiting.py
+	$(BIN)/python benchmarks/explorers.py
 
 clean:
 	rm -rf $(VENV) reports

@@ -63,6 +63,7 @@ def main() -> None:
             packs.append(time.perf_counter() - t)
             if not result.ok:
                 raise SystemExit(f"pack failed: {[r.describe_error() for r in result.failures()]}")
+        breakdown = [where_time_goes(result.path, r) for r in result.notebooks]
     floor_one = statistics.median(floors)
     floor = floor_one * n / args.jobs
     pack = statistics.median(packs)
@@ -70,6 +71,25 @@ def main() -> None:
     print(f"floor: empty notebook with the same imports {floor_one:.2f} s x {n} / {args.jobs} = {floor:.2f} s")
     print(f"pack:  {pack:.2f} s  (runs: {', '.join(f'{p:.2f}' for p in packs)})")
     print(f"ratio pack / floor: {pack / floor:.2f}  (target <= 1.5)")
+    print("where the time goes in the last run (s): notebook = kernel start/stop + cells + HTML export")
+    print(f"{'notebook':<16}{'notebook':>9}{'cells':>8}{'imports':>9}{'figures':>9}  slowest cell")
+    for row in breakdown:
+        print(f"{row['name']:<16}{row['seconds']:>9.2f}{row['cells']:>8.2f}{row['imports']:>9.2f}{row['figures']:>9d}  "
+              f"{row['slowest']:.2f} s: {row['slowest_source']}")
+
+
+def where_time_goes(pack: Path, result) -> dict:
+    """One notebook of a pack: its wall time, the time in its cells (from
+    papermill's per-cell durations), in its first code cell after the
+    parameters (the imports), and how many figures it wrote."""
+    nb = nbformat.read(pack / "notebooks" / f"{result.name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"
+            and not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    durations = [c.metadata.get("papermill", {}).get("duration") or 0.0 for c in code]
+    slowest = max(range(len(code)), key=durations.__getitem__)
+    return {"name": result.name, "seconds": result.seconds, "cells": sum(durations), "imports": durations[0],
+            "figures": len(list((pack / result.name / "figures").glob("*.svg"))),
+            "slowest": durations[slowest], "slowest_source": code[slowest].source.splitlines()[0][:60]}
 
 
 if __name__ == "__main__":
