@@ -122,7 +122,39 @@ def table(frame: pd.DataFrame, name: str, output_dir: str | Path | None = None, 
         frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
     if caption:
         display(Markdown(f"**{caption}**"))
-    display(frame)
+    display(Shown(frame, name if output_dir else ""))
+
+
+class Shown:
+    """A table as a reader sees it: the columns the CSV holds, without the
+    row numbers pandas adds (an index that carries labels is kept), every
+    row up to :data:`FULL_ROWS`; a longer table shows its first and last rows
+    and says where the whole of it is."""
+
+    def __init__(self, frame: pd.DataFrame, name: str = ""):
+        self.index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
+        # a name on the columns (left by a pivot) would stand as a stray header without the index
+        self.frame, self.name = (frame if self.index else frame.rename_axis(columns=None)), name
+        self.cut = len(frame) > FULL_ROWS
+
+    def _options(self) -> dict:
+        return {"max_rows": CUT_ROWS if self.cut else None, "max_cols": None, "index": self.index, "na_rep": ""}
+
+    def _note(self) -> str:
+        where = f"; every row is in tables/{self.name}.csv" if self.name else ""
+        return f"{len(self.frame)} rows, the first and last {CUT_ROWS // 2} shown{where}" if self.cut else ""
+
+    def _repr_html_(self) -> str:
+        note = f"<p><em>{self._note()}</em></p>" if self.cut else ""
+        return self.frame.to_html(**self._options(), border=0) + note
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(**self._options()) + (f"\n{self._note()}" if self.cut else "")
+
+
+#: Tables up to this many rows are shown whole; longer ones show CUT_ROWS.
+FULL_ROWS = 250
+CUT_ROWS = 40
 
 
 def small_multiples(frame: pd.DataFrame, x: str, y: str, facet: str, hue: str, *, columns: int = 5,
