@@ -29,8 +29,9 @@ def run_checks() -> tuple[list[str], list[str]]:
             reconcile.collect(domains=[name])
         except ToolkitError as exc:
             problems.append(f"[{name}] {exc}")
-    if sources.seeds_problem():
-        problems.append(f"provenance: {sources.seeds_problem()}")
+    wrong = sources.seeds_problem()
+    if wrong:
+        problems.append(f"provenance: {wrong}")
     elif sources.seeds_dir() is not None:
         problems += [f"provenance: {p}" for p in sources.check_provenance()]
     else:

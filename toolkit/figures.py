@@ -166,7 +166,8 @@ def small_multiples(frame: pd.DataFrame, x: str, y: str, facet: str, hue: str, *
     matplotlib: dozens of panels in a fraction of the time of a seaborn
     FacetGrid.  Returns the figure."""
     facets = list(dict.fromkeys(frame[facet]))
-    hues = [h for h in (hue_order or []) if h in set(frame[hue])] or list(dict.fromkeys(frame[hue]))
+    present = list(dict.fromkeys(frame[hue]))
+    hues = [h for h in (hue_order or []) if h in present] + [h for h in present if h not in (hue_order or [])]
     rows = max(1, -(-len(facets) // columns))
     fig, axes = figure(panel[0] * columns, panel[1] * rows + 0.6, nrows=rows, ncols=columns, squeeze=False,
                        sharex=True)

@@ -195,10 +195,8 @@ def _parse_column(col: Column, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = pd.to_datetime(texts.where(shaped), format="%Y-%m-%d", errors="coerce")
         good = shaped & values.notna()
     elif col.kind == "int":
-        shaped = texts.str.fullmatch(r"[-+]?\d{1,15}")
-        values = pd.to_numeric(texts.where(shaped), errors="coerce").astype(object)
-        values = values.where(~shaped, values[shaped].map(int) if shaped.any() else values)
-        good = shaped
+        good = texts.str.fullmatch(r"[-+]?\d+")
+        values = pd.Series([int(t) if ok else None for t, ok in zip(texts, good)], index=texts.index, dtype=object)
     elif col.kind == "float":
         values = pd.to_numeric(texts.where(~empty), errors="coerce").astype("float64")
         good = values.notna() & ~texts.str.lower().str.contains("nan")
@@ -386,13 +384,11 @@ def load_published(
     empty value must say what was printed instead (``printed``: "TBC", ...).
     """
     path = published_path(name, data_dir)
-    try:
-        stat = path.stat()
-    except OSError:
-        stat = None
-    key = (str(path.resolve()), stat and (stat.st_mtime_ns, stat.st_size), tuple(columns),
-           tuple(unique or ()), value_kind)
-    if stat is not None and key in _PUBLISHED_CACHE:
+    if not path.exists():
+        return _load_published(path, columns, unique, value_kind)  # a LoaderError naming the file
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(columns), tuple(unique or ()), value_kind)
+    if key in _PUBLISHED_CACHE:
         return _PUBLISHED_CACHE[key].copy()
     frame = _load_published(path, columns, unique, value_kind)
     _PUBLISHED_CACHE[key] = frame
