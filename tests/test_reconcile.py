@@ -98,3 +98,17 @@ def test_printed_kind_is_one_rule(published, exact, decimals, kind, says):
 ])
 def test_printed_kind_never_shows_a_negative_zero(published, exact, decimals, detail):
     assert reconcile.printed_kind(published, exact, decimals)[1] == detail
+
+
+@pytest.mark.parametrize("printed, value, decimals", [
+    ("83.7%", None, 1), ("54%", None, 0), ("13.0k", None, -2), ("approximately 1200", None, -2),
+    ("just under 900", None, -2), ("6-week", None, 0), ("£151,4m", 151.4, 1), ("£36.3m", 36.3, 1),
+])
+def test_printed_decimals_is_one_reading(printed, value, decimals):
+    assert reconcile.printed_decimals(printed, value) == decimals
+
+
+def test_cited_lines_joined_and_spanned():
+    assert reconcile.join_lines(["2632", "2634", "2632"]) == "2632;2634"
+    assert reconcile.span_lines(["2597;2599-2603", "2651"]) == "2597-2651"
+    assert reconcile.span_lines(["496"]) == "496"

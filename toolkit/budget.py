@@ -947,7 +947,7 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.
         for r in shares.itertuples():
             a = exact.loc[r.division]
             m = _row(parts, division=r.division)
-            decimals = _printed_decimals(r.printed, r.value)
+            decimals = reconcile.printed_decimals(r.printed, r.value)
             of_printed = reconcile.round_half_away(float(m["value"] / printed_base * 100), decimals)
             from_printed = f"£{m['value']:.1f}m of £{printed_base:.1f}m gives {of_printed:.{decimals}f}"
             if not math.isnan(a["appendix_a_net"]) and not math.isnan(dept):
@@ -1022,9 +1022,9 @@ def _prose_kind(r, appendix_thousands: float) -> tuple[str, str]:
     rounded (or truncated, which the detail says); an amount printed in whole
     pounds is finer than the appendix, so the appendix is the rounded side."""
     if r.unit == "gbp_millions":
-        return reconcile.printed_kind(r.value, appendix_thousands / 1000.0, _printed_decimals(r.printed, r.value))
+        return reconcile.printed_kind(r.value, appendix_thousands / 1000.0, reconcile.printed_decimals(r.printed, r.value))
     if r.unit == "gbp_thousands":
-        return reconcile.printed_kind(r.value, appendix_thousands, _printed_decimals(r.printed, r.value))
+        return reconcile.printed_kind(r.value, appendix_thousands, reconcile.printed_decimals(r.printed, r.value))
     return reconcile.printed_kind(appendix_thousands, _prose_in_thousands(r), 0)
 
 
@@ -1111,7 +1111,7 @@ def item_figures(items: pd.DataFrame, prose: pd.DataFrame, edition: str, ref: st
             cumulative[[y for y in years if y >= first["year"]]] = _prose_in_thousands(first)
         for h in heads.itertuples():
             cumulative[h.year] = _prose_in_thousands(h)
-        where, origin = f"report text line {_span(heads['lines'].tolist())}", "report text"
+        where, origin = f"report text line {reconcile.span_lines(heads['lines'].tolist())}", "report text"
     before = cumulative.shift(1)
     before.iloc[0] = 0.0
     return pd.DataFrame({"year": years, "cumulative": cumulative.values, "in_year": (cumulative - before).values,
@@ -1164,7 +1164,7 @@ def check_prose_amounts(amounts: pd.DataFrame, items: pd.DataFrame, prose: pd.Da
                     if r.unit != "gbp")
         rows.append(_f("prose_amount_parts", f"{edition} {ref} {year} ({basis.replace('_', '-')}): the parts the report "
                        f"text gives add up to the item's figure", exact, total, group["source"].iloc[0],
-                       _span(group["lines"].tolist()), unit="gbp_thousands", tolerance=slack,
+                       reconcile.span_lines(group["lines"].tolist()), unit="gbp_thousands", tolerance=slack,
                        detail=f"{figures['lines'].iloc[0] if len(figures) else 'no such item'}; parts: "
                               + ", ".join(f"{r.key} {_thousands(_prose_in_thousands(r))}" for r in group.itertuples())))
     for r in amounts[amounts["match"] == "none"].itertuples():
@@ -1202,7 +1202,7 @@ def check_transfers(transfers: pd.DataFrame, summary: pd.DataFrame) -> list[dict
         listed = ", ".join(f"{c.component} {c.value:+.1f}" for c in comps.itertuples())
         n = len(comps)
         comp_sum = round(float(comps["value"].sum()), 6)
-        span = _span(frame["lines"].tolist())
+        span = reconcile.span_lines(frame["lines"].tolist())
         if not total.empty:
             t = total.iloc[0]
             rows.append(_f("transfers_components_sum", f"{edition} {year}: transfers listed add up to the stated net total",
@@ -1221,7 +1221,7 @@ def check_transfers(transfers: pd.DataFrame, summary: pd.DataFrame) -> list[dict
         for name, part in frame[frame["level"] == "part"].groupby("part_of", sort=False):
             c = _row(comps, component=name)
             rows.append(_f("transfers_parts_sum", f"{edition} {year}: the parts of '{name}' add up to it", c["value"],
-                           round(float(part["value"].sum()), 6), c["source"], _span([c["lines"], *part["lines"]]),
+                           round(float(part["value"].sum()), 6), c["source"], reconcile.span_lines([c["lines"], *part["lines"]]),
                            unit="gbp_millions", tolerance=0.05 * len(part), printed=c["printed"],
                            detail=", ".join(f"{p.component} {p.value:.1f}" for p in part.itertuples())))
     return rows
@@ -1267,7 +1267,7 @@ def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd
             if len(parts) == 2:
                 computed = round(parts.at["gross", "value"] + parts.at["income", "value"], 6)
                 rows.append(_f("stated_gross_less_income", f"{r.edition}: gross less income stated for {years[0]} = net stated",
-                               r.value, computed, r.source, _span(parts["lines"].tolist() + [r.lines]),
+                               r.value, computed, r.source, reconcile.span_lines(parts["lines"].tolist() + [r.lines]),
                                unit="gbp_millions", tolerance=reconcile.precision_of(r.printed),
                                detail=_equals_bridge_line(summary, r.edition, years[0], computed, r.printed)))
         else:
@@ -1289,12 +1289,6 @@ def _department_totals(revenue: pd.DataFrame | None) -> pd.DataFrame:
     return wide.join(dept.groupby("edition")["lines"].first())
 
 
-def _span(lines: list[str]) -> str:
-    """The line range covering several citations: ["496", "497", "498"] -> "496-498"."""
-    numbers = [int(n) for item in lines for n in re.split(r"[-;]", str(item)) if n]
-    return str(min(numbers)) if min(numbers) == max(numbers) else f"{min(numbers)}-{max(numbers)}"
-
-
 def _equals_bridge_line(summary: pd.DataFrame, edition: str, year: str, value_millions: float, printed: str) -> str:
     """Which of the year's summary lines a £m figure equals at its printed
     precision, as a note ("" if none): an error's likely origin."""
@@ -1305,20 +1299,13 @@ def _equals_bridge_line(summary: pd.DataFrame, edition: str, year: str, value_mi
     return ("equals the summary's " + ", ".join(hits)) if hits else ""
 
 
-def _printed_decimals(printed: str | None, value: float) -> int:
-    """Decimal places a figure is printed to; "£151,4m" (a comma for the point)
-    counts by its parsed value."""
-    text = repr(float(value)).rstrip("0").rstrip(".")
-    return max(reconcile.decimals_of(printed), len(text.split(".")[1]) if "." in text else 0)
-
-
 def _printed_f(check, description, r, exact, unit, detail="", published=None) -> dict:
     """A finding for a printed figure (row ``r``: value, printed, source, lines)
     against the exact value it stands for, classed by reconcile.printed_kind."""
     get = r.get if isinstance(r, pd.Series) else lambda name: getattr(r, name)
     published = get("value") if published is None else published
     printed = get("printed") or None
-    decimals = _printed_decimals(printed, published)
+    decimals = reconcile.printed_decimals(printed, published)
     kind, how = reconcile.printed_kind(published, exact, decimals)
     return _f(check, description, published, exact, get("source"), get("lines"), unit=unit, printed=printed, kind=kind,
               detail="; ".join(x for x in (detail, how) if x))

@@ -104,17 +104,10 @@ def _date(dates: pd.DataFrame, event: str) -> pd.Series:
     return sel.iloc[0]
 
 
-def _decimals(printed: str) -> int:
-    """Decimal places of a printed figure, in units: "23.5%" -> 1, "17 hours"
-    -> 0, the dashboard's "13.0k" -> -2 (printed to the nearest hundred)."""
-    places = reconcile.decimals_of(printed)
-    return places - 3 if str(printed).strip().lower().endswith("k") else places
-
-
 def _printed_kind(printed_row: pd.Series, exact: float) -> tuple[str, str]:
     """The shared rule (:func:`toolkit.reconcile.printed_kind`) for a
     transcribed figure against the exact value it should be a printing of."""
-    return reconcile.printed_kind(float(printed_row["value"]), exact, _decimals(printed_row["printed"]))
+    return reconcile.printed_kind(float(printed_row["value"]), exact, reconcile.printed_decimals(printed_row["printed"]))
 
 
 def _shown(row: pd.Series) -> str:
@@ -369,16 +362,11 @@ def check_tlp_deficit(tlp: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
         f"forecast deficit {deficit['period']} against the running cost less the income of "
         f"{money['learners']:.0f} learners at the income per place (£ a year)",
         float(deficit["value"]), _round(money["deficit_now"]),
-        f"{deficit['lines']};{_lines(parts)}", unit="gbp", kind="review",
+        f"{deficit['lines']};{reconcile.join_lines(r['lines'] for r in parts)}", unit="gbp", kind="review",
         detail=f"running cost {money['cost']:,.0f} ({_shown(parts[0])} at capacity + {_shown(parts[1])}) less "
                f"{money['learners']:.0f} x {money['per_place']:,.2f}; the further {_shown(further)} to {plans_to['printed']}, "
                f"if it covers the {months} months after the financial year, is {float(further['value']) / months:,.0f} "
                f"a month ({float(further['value']) * 12 / months:,.0f} a year)")]
-
-
-def _lines(rows: list[pd.Series]) -> str:
-    """The cited lines of several rows, in order, without repeats: "1234;1255"."""
-    return ";".join(dict.fromkeys(str(r["lines"]) for r in rows))
 
 
 def check_libraries(libraries: pd.DataFrame, library_list: pd.DataFrame, crossref: pd.DataFrame) -> list[dict]:
@@ -437,7 +425,7 @@ def check_new_joiners(libraries: pd.DataFrame) -> list[dict]:
     return [_finding(
         "cml_new_joiners_implied",
         f"new joiners in the whole Library Service implied by {_shown(joiners)} = {_shown(jshare)} ({jshare['period']})",
-        float(joiners["value"]), all_joiners, _lines([joiners, jshare]), unit="count", kind="review",
+        float(joiners["value"]), all_joiners, reconcile.join_lines(r["lines"] for r in [joiners, jshare]), unit="count", kind="review",
         detail=f"{per_100_all:.1f} new joiners per 100 issues across the service ({all_issues:,.0f} issues implied by "
                f"{_shown(issues)} = {_shown(ishare)}) against {per_100_cml:.1f} per 100 at the CMLs")]
 

@@ -43,7 +43,6 @@ SHARE_SHIFT_REVIEW = 5.0
 MAJORITY = 50.0
 #: Words that mark a printed round number as approximate ("approximately
 #: 1200" is printed to the nearest hundred).
-APPROXIMATE = ("approximately", "around", "about", "just under", "over", "c.")
 
 
 # --- loaders ------------------------------------------------------------------
@@ -305,15 +304,10 @@ def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFra
                      "lines": rec["lines"], "value": float(rec["value"])})
     eth = ethnicity[ethnicity["measure"] == "count"]
     rows.append({"count": "current holders by ethnicity (table total)", "period": "current", "section": "plan",
-                 "lines": _span(eth["lines"]), "value": float(eth["value"].sum())})
+                 "lines": reconcile.span_lines(eth["lines"]), "value": float(eth["value"].sum())})
     out = pd.DataFrame(rows)
     out["label"] = out["count"] + " (" + out["period"] + ")"
     return out
-
-
-def _span(lines: Iterable[str]) -> str:
-    numbers = sorted({int(x) for part in lines for x in re.split(r"[-;]", str(part))})
-    return f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
 
 
 def _fact(facts: pd.DataFrame, measure: str, section: str | None = None, period: str | None = None) -> pd.Series:
@@ -327,17 +321,8 @@ def _fact(facts: pd.DataFrame, measure: str, section: str | None = None, period:
     return sel.iloc[0]
 
 
-def printed_decimals(printed: str | None) -> int:
-    """Decimal places a printed figure carries, negative for an approximate
-    round number: "£36.3m" -> 1, "54%" -> 0, "approximately 1200" -> -2,
-    "just under 900" -> -2."""
-    text = str(printed or "").lower()
-    places = reconcile.decimals_of(text)
-    match = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-    if places or not match or not any(word in text for word in APPROXIMATE):
-        return places
-    digits = match.group(0).replace(",", "")
-    return -(len(digits) - len(digits.rstrip("0")))
+#: The shared reading of a printed figure's precision (kept under this name).
+printed_decimals = reconcile.printed_decimals
 
 
 def _printed_kind(published: float, exact: float, printed: str | None) -> tuple[str, str]:
@@ -395,7 +380,7 @@ def check_forecast(forecast: pd.DataFrame, facts: pd.DataFrame) -> list[dict]:
                              detail="tolerance: half a pound for each of the client groups summed"))
     stated = _fact(facts, "forecast_years_stated")
     rows.append(_finding("dp_forecast_years", "years of budgeted growth stated against years in the forecast table",
-                         float(stated["value"]), float(len(YEARS)), f"{stated['lines']};{_span(forecast['lines'])}", unit="years",
+                         float(stated["value"]), float(len(YEARS)), f"{stated['lines']};{reconcile.span_lines(forecast['lines'])}", unit="years",
                          tolerance=0, detail=f"printed '{stated['printed']}'; the table runs {YEARS[0]} to {YEARS[-1]}"))
     flat = forecast_growth(forecast)
     flat = flat[(flat["change"] == 0) & (flat["client_group"] != "Total")]
@@ -445,7 +430,7 @@ def check_against_mtfs(forecast: pd.DataFrame, mtfs: pd.DataFrame) -> list[dict]
 def check_shares(outturn: pd.DataFrame, forecast: pd.DataFrame) -> list[dict]:
     rows = []
     shares = spend_shares(outturn, forecast)
-    lines = f"{_span(outturn[outturn['client_group'] != 'Clawback']['lines'])};{_span(forecast['lines'])}"
+    lines = f"{reconcile.span_lines(outturn[outturn['client_group'] != 'Clawback']['lines'])};{reconcile.span_lines(forecast['lines'])}"
     for _, rec in shares.iterrows():
         kind = "review" if abs(rec["share_shift"]) > SHARE_SHIFT_REVIEW else "ok"
         rows.append(_finding("dp_forecast_share_shift",
@@ -470,7 +455,7 @@ def check_percentages(survey: pd.DataFrame, category: str, table: str) -> list[d
                              rec["printed_percent"], round(rec["computed_percent"], 4), p["lines"], unit="percent",
                              kind=kind, detail=detail))
     rows.append(_finding(f"dp_percent_{table}", f"{table}: printed percentages add up to 100",
-                         100.0, round(float(pct["printed_percent"].sum()), 4), _span(survey["lines"]), unit="percent",
+                         100.0, round(float(pct["printed_percent"].sum()), 4), reconcile.span_lines(survey["lines"]), unit="percent",
                          tolerance=0.5 * len(pct) * reconcile.precision_of(printed["printed"].iloc[0]),
                          detail="tolerance: half a unit for each of the rounded shares"))
     return rows
@@ -483,11 +468,11 @@ def check_recipients(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> list[dict]
     dec = f("recipients", "ehria", "2018-12")
     young, old = f("recipients_18_64"), f("recipients_65_plus")
     rows.append(_finding("dp_recipients_breakdown", f"{dec['period']} recipients = aged 65+ plus aged 18-64",
-                         n(dec), n(old) + n(young), _span([dec["lines"], old["lines"], young["lines"]]), unit="count"))
+                         n(dec), n(old) + n(young), reconcile.span_lines([dec["lines"], old["lines"], young["lines"]]), unit="count"))
     needs = [f(m) for m in ("recipients_mental_health", "recipients_physical", "recipients_learning_disability")]
     need = sum(n(r) for r in needs)
     rows.append(_finding("dp_recipients_breakdown", f"{dec['period']} recipients = mental health + physical + learning disability",
-                         n(dec), need, _span([dec["lines"], *(r["lines"] for r in needs)]), unit="count", kind="review",
+                         n(dec), need, reconcile.span_lines([dec["lines"], *(r["lines"] for r in needs)]), unit="count", kind="review",
                          detail=f"{n(dec) - need:,.0f} recipients are in none of the three primary needs named"))
     headline = f("recipients", "plan")
     for section in ("report", "plan", "ehria"):
@@ -496,7 +481,7 @@ def check_recipients(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> list[dict]
                              n(headline), n(rec), rec["lines"], unit="count"))
     eth = ethnicity[ethnicity["measure"] == "count"]
     rows.append(_finding("dp_recipients_counts", f"current holders in the ethnicity table against the plan's {headline['printed']} recipients",
-                         n(headline), float(eth["value"].sum()), f"{headline['lines']};{_span(eth['lines'])}",
+                         n(headline), float(eth["value"].sum()), f"{headline['lines']};{reconcile.span_lines(eth['lines'])}",
                          unit="count", kind="review", detail="the ethnicity table gives no date"))
     months = _months_between(headline["period"], dec["period"])
     rows.append(_finding("dp_recipients_counts", f"{dec['period']} recipients against the plan's {headline['printed']} ({headline['period']})",
@@ -545,7 +530,7 @@ def check_recipient_shares(facts: pd.DataFrame) -> list[dict]:
         p, c = f(share), f(count)
         rows.append(_finding("dp_recipient_shares", f"share of recipients with {label}: plan against EHRIA {dec['period']} counts (%)",
                              float(p["value"]), round(100.0 * float(c["value"]) / float(dec["value"]), 4),
-                             f"{p['lines']};{_span([dec['lines'], c['lines']])}", unit="percent", kind="review",
+                             f"{p['lines']};{reconcile.span_lines([dec['lines'], c['lines']])}", unit="percent", kind="review",
                              detail=f"{float(c['value']):,.0f} of {float(dec['value']):,.0f}; the plan's shares are undated"))
     older, counted = f("share_older_people"), f("recipients_65_plus")
     claims = facts[facts["measure"] == "older_people_majority"]
@@ -612,12 +597,12 @@ def check_survey_counts(facts: pd.DataFrame, administration: pd.DataFrame, suppo
     stated = _fact(facts, "administration_respondents")
     counts = administration[administration["measure"] == "count"]
     rows.append(_finding("dp_survey_counts", "who administers the payment: table counts add up to the respondents stated",
-                         float(stated["value"]), float(counts["value"].sum()), f"{stated['lines']};{_span(counts['lines'])}",
+                         float(stated["value"]), float(counts["value"].sum()), f"{stated['lines']};{reconcile.span_lines(counts['lines'])}",
                          unit="count"))
     returned = _fact(facts, "questionnaires_returned")
     needs = support_needs[support_needs["measure"] == "count"]
     rows.append(_finding("dp_survey_counts", "support people say they need: people counted against questionnaires returned",
-                         float(returned["value"]), float(needs["value"].sum()), f"{returned['lines']};{_span(needs['lines'])}",
+                         float(returned["value"]), float(needs["value"].sum()), f"{returned['lines']};{reconcile.span_lines(needs['lines'])}",
                          unit="count", kind="review",
                          detail=f"the table counts {float(needs['value'].sum()):,.0f} people and prints shares of that "
                                 f"total, against {float(returned['value']):,.0f} questionnaires returned"))
@@ -627,7 +612,7 @@ def check_survey_counts(facts: pd.DataFrame, administration: pd.DataFrame, suppo
 def check_actions(actions: pd.DataFrame, presented: dt.date = PLAN_MEETING) -> list[dict]:
     rows = []
     status = action_status(actions, presented)
-    lines = _span(actions["lines"])
+    lines = reconcile.span_lines(actions["lines"])
     overdue = status[status["status"] == "due"]
     rows.append(_finding("dp_actions_overdue_when_presented",
                          f"actions whose target date had passed when the plan came to committee ({presented.isoformat()})",

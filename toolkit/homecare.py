@@ -429,22 +429,10 @@ def timeline(dates: pd.DataFrame, programme: str) -> pd.DataFrame:
                      "plan": grp["plan"].iloc[0] or "", "start": start, "end": _period_end(end, end_prec),
                      "precision": "/".join(dict.fromkeys([start_prec, end_prec])),
                      "printed": " | ".join(dict.fromkeys(p for p in grp["printed"] if p)),
-                     "source": grp["source"].iloc[0], "lines": _join_lines(grp["lines"])})
+                     "source": grp["source"].iloc[0], "lines": reconcile.join_lines(grp["lines"])})
     out = pd.DataFrame(rows).sort_values(["kind", "seq"], ascending=[False, True]).reset_index(drop=True)
     check_order(out)
     return out
-
-
-def _join_lines(lines) -> str:
-    """Cited lines of several rows, each once, in the order given: "2632;2634"."""
-    return ";".join(dict.fromkeys(str(x) for x in lines))
-
-
-def _span_lines(lines) -> str:
-    """The range that covers every cited line: "2597;2599-2603;2651" -> "2597-2651"."""
-    numbers = [int(n) for x in lines for part in str(x).split(";") for n in part.split("-")]
-    lo, hi = min(numbers), max(numbers)
-    return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
 def _period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
@@ -815,7 +803,7 @@ def zone_checks(zones: pd.DataFrame, types: pd.DataFrame, prices: pd.DataFrame) 
     rows.append(_judgement("zone_band_mapping", "each zone's price band is published",
                            f"{len(banded)} of {names.nunique()} zones with a band",
                            f"{int(levels['measure'].isin(BANDS).sum())} bands, {names.nunique()} zones",
-                           levels["source"].iloc[0], _span_lines(levels["lines"]), "ok" if not unbanded else "missing",
+                           levels["source"].iloc[0], reconcile.span_lines(levels["lines"]), "ok" if not unbanded else "missing",
                            detail="" if not unbanded else "The paper gives zones by type and prices by band but "
                            "not which band applies where; the model prices bands, not zones."))
     return rows
@@ -832,7 +820,7 @@ def price_checks(prices: pd.DataFrame, calibration: pd.DataFrame, wage_rates: pd
     ordered = prices[prices["measure"].isin(BANDS)].set_index("measure").loc[list(BANDS)]
     steps = ordered["value"].diff().dropna()
     rows.append(_finding("bands_increase", "prices rise from urban to fringe to rural to isolated (steps > 0)",
-                         0, int((steps <= 0).sum()), ordered["source"].iloc[0], _span_lines(ordered["lines"]),
+                         0, int((steps <= 0).sum()), ordered["source"].iloc[0], reconcile.span_lines(ordered["lines"]),
                          tolerance=0.0, unit="count",
                          detail="steps: " + ", ".join(f"£{s:.2f}" for s in steps)))
     for r in calibration.itertuples():
@@ -921,7 +909,7 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     ms = dates[(dates["programme"] == hc) & (dates["kind"] == "milestone") & (dates["bound"] != "end")].sort_values("seq")
     out_of_order = [(a, b) for a, b in zip(ms.itertuples(), ms.iloc[1:].itertuples()) if b.value < a.value]
     rows.append(_finding("milestones_in_date_order", "milestones are listed in date order (pairs out of order)", 0,
-                         len(out_of_order), ms["source"].iloc[0], _span_lines(ms["lines"]), tolerance=0.0,
+                         len(out_of_order), ms["source"].iloc[0], reconcile.span_lines(ms["lines"]), tolerance=0.0,
                          unit="count", detail="; ".join(f"'{b.event}' {b.value.date()} listed after '{a.event}' "
                                                         f"{a.value.date()}" for a, b in out_of_order)))
     rows += working_day_checks(dates[(dates["programme"] == hc) & (dates["kind"] == "milestone")])
@@ -1039,48 +1027,48 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
     rows.append(_finding("dementia_prevalence_consistent", f"people with dementia implied by {undiagnosed['value']:,.0f} "
                          f"undiagnosed at a {rate['value']:g}% diagnosis rate is at least the '{people['printed']}'",
                          people["value"], implied, people["source"],
-                         _join_lines([people["lines"], undiagnosed["lines"], rate["lines"]]),
+                         reconcile.join_lines([people["lines"], undiagnosed["lines"], rate["lines"]]),
                          kind="ok" if implied >= people["value"] else "mismatch", unit="count",
                          detail=f"{undiagnosed['value']:,.0f} / (1 - {rate['value'] / 100:g}) = {implied:,}; a rate "
                          f"'{rate['printed']}' implies a little more."))
     target = f.loc["national_diagnosis_target"]
     rows.append(_finding("dementia_rate_below_target", "the diagnosis rate is below the national target, as the "
                          "paper says (gap in points)", rate["value"], target["value"], rate["source"],
-                         _join_lines([rate["lines"], target["lines"]]),
+                         reconcile.join_lines([rate["lines"], target["lines"]]),
                          kind="ok" if rate["value"] < target["value"] else "mismatch", unit="percent"))
     dm = "dementia"
     ends = dates[(dates["programme"] == dm) & (dates["key"] == "current_contract_end")].sort_values("seq")
     rows.append(_finding("dementia_contract_end_consistent", f"the current contract end date is the same in each of "
                          f"the {len(ends)} places it is printed (distinct dates)", 1, ends["value"].nunique(),
-                         ends["source"].iloc[0], _join_lines(ends["lines"]), tolerance=0.0, unit="count",
+                         ends["source"].iloc[0], reconcile.join_lines(ends["lines"]), tolerance=0.0, unit="count",
                          detail=", ".join(f"{v.date()}" for v in dict.fromkeys(ends["value"]))))
     end = ends.iloc[-1]
     start = _one_date(dates, dm, "new_arrangement_start")
     rows.append(_finding("dementia_seamless_transition", "the new arrangement starts the day after the current "
                          "contract ends (days)", 1, (start.value - end.value).days, start.source,
-                         _join_lines([end.lines, start.lines]), tolerance=0.0, unit="days"))
+                         reconcile.join_lines([end.lines, start.lines]), tolerance=0.0, unit="days"))
     tl = timeline(dates, dm)
     ms = tl[tl["kind"] == "milestone"].reset_index(drop=True)
     bad = [f"'{b.event}' ({b.start:%B %Y}) before '{a.event}' ({a.start:%B %Y})"
            for a, b in zip(ms.itertuples(), ms.iloc[1:].itertuples()) if b.start < a.start]
     rows.append(_finding("dementia_milestones_in_order", "procurement key dates are in order (pairs out of order)", 0,
-                         len(bad), ms["source"].iloc[0], _span_lines(ms["lines"]), tolerance=0.0, unit="count",
+                         len(bad), ms["source"].iloc[0], reconcile.span_lines(ms["lines"]), tolerance=0.0, unit="count",
                          detail="; ".join(bad)))
     commence = _step(tl, "commencement")
     same = commence["start"].to_period("M") == start.value.to_period("M")
     rows.append(_judgement("dementia_commencement_matches", "the contract commencement month is the month of the new "
                            "arrangement", f"{commence['start']:%B %Y}", f"{start.value.date()}", commence["source"],
-                           _join_lines([start.lines, commence["lines"]]), "ok" if same else "mismatch"))
+                           reconcile.join_lines([start.lines, commence["lines"]]), "ok" if same else "mismatch"))
     mob = _step(tl, "mobilisation")
     rows.append(_finding("dementia_mobilisation_before_commencement", "the contract commences the day after "
                          f"mobilisation ends (days from {mob['end'].date()} to {commence['start'].date()})", 1,
                          (commence["start"] - mob["end"]).days, commence["source"],
-                         _span_lines([mob["lines"], commence["lines"]]), tolerance=0.0, unit="days"))
+                         reconcile.span_lines([mob["lines"], commence["lines"]]), tolerance=0.0, unit="days"))
     eia = _step(tl, "eia_to_cabinet")
     advert = _step(tl, "advert_published")
     rows.append(_judgement("dementia_eia_before_advert", "the completed EIA goes to Cabinet before the advert",
                            f"{eia['start']:%B %Y}", f"advert {advert['start']:%B %Y}", eia["source"],
-                           _join_lines([eia["lines"], advert["lines"]]), "ok" if eia["end"] < advert["start"] else "review"))
+                           reconcile.join_lines([eia["lines"], advert["lines"]]), "ok" if eia["end"] < advert["start"] else "review"))
     return rows
 
 

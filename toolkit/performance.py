@@ -1145,20 +1145,10 @@ def dashboard_tables(dashboard: pd.DataFrame, registry: pd.DataFrame) -> pd.Data
     parts = []
     for ed in EDITIONS:
         t = dashboard_table(dashboard, registry, ed)
-        lines = dashboard[dashboard["edition"] == ed].groupby("measure")["lines"].agg(_merge_lines)
+        lines = dashboard[dashboard["edition"] == ed].groupby("measure")["lines"].agg(reconcile.span_lines)
         t["lines"] = t["measure"].map(lines)
         parts.append(t)
     return pd.concat(parts, ignore_index=True)
-
-
-def _merge_lines(values) -> str:
-    nums = []
-    for v in values:
-        for part in str(v).split(";"):
-            lo, _, hi = part.partition("-")
-            nums += [int(lo), int(hi or lo)]
-    lo, hi = min(nums), max(nums)
-    return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
 def findings(data_dir=None) -> pd.DataFrame:

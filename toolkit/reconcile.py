@@ -120,6 +120,43 @@ def _number(value: float, places: int) -> str:
     return text[1:] if text.startswith("-") and not any(ch in "123456789" for ch in text) else text
 
 
+#: Words that mark a printed figure as a round approximation ("approximately 1200").
+APPROXIMATE = ("approximately", "around", "about", "just under", "over", "c.")
+
+
+def printed_decimals(printed: str | None, value: float | None = None) -> int:
+    """Decimal places a printed figure carries, negative for a figure printed
+    to tens, hundreds or thousands: "83.7%" -> 1, "54%" -> 0, the dashboard's
+    "13.0k" -> -2 (to the nearest hundred), "approximately 1200" -> -2.  With
+    the parsed ``value``, a decimal comma misprinted for a point ("£151,4m",
+    value 151.4) counts by the value's own decimals."""
+    text = str(printed or "").strip().lower()
+    places = decimals_of(text)
+    if text.endswith("k") and re.search(r"\d\s*k$", text):
+        places -= 3
+    elif places == 0 and any(word in text for word in APPROXIMATE):
+        match = re.search(r"\d[\d,]*", text)
+        if match:
+            digits = match.group(0).replace(",", "")
+            places = -(len(digits) - len(digits.rstrip("0")))
+    if value is not None:
+        shown = repr(float(value)).rstrip("0").rstrip(".")
+        places = max(places, len(shown.split(".")[1]) if "." in shown else 0)
+    return places
+
+
+def join_lines(lines: Iterable) -> str:
+    """The cited lines of several rows, each once, in the order given: "1234;1255"."""
+    return ";".join(dict.fromkeys(str(x) for x in lines))
+
+
+def span_lines(lines: Iterable) -> str:
+    """The one range covering every cited line: "2597;2599-2603;2651" -> "2597-2651"."""
+    numbers = [int(n) for x in lines for n in re.split(r"[-;]", str(x)) if n]
+    lo, hi = min(numbers), max(numbers)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
 def _absent(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
