@@ -101,19 +101,6 @@ def recoverable(hidden: Sequence, relations: Sequence[dict]) -> list:
     return out
 
 
-def all_ones(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -> list[dict]:
-    """Relations whose shown total, less their shown parts, equals the number
-    of their hidden parts.  Zeros are never suppressed, so a reader knows each
-    hidden count is at least 1, and each of these hidden parts must be 1."""
-    return [rel for rel, (total, number) in _sums(hidden, relations, values) if number and total == number]
-
-
-def small_sums(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -> list[dict]:
-    """Relations whose shown total, less their shown parts, is 1 to 4: the
-    hidden parts together are a small count, revealed by subtraction."""
-    return [rel for rel, (total, number) in _sums(hidden, relations, values) if number and is_small(total)]
-
-
 def _sums(hidden, relations, values):
     hidden = set(hidden)
     return [(rel, _hidden_sum(rel, hidden, values)) for rel in relations]
@@ -130,8 +117,8 @@ def _hidden_sum(rel: dict, hidden: set, values: pd.DataFrame) -> tuple:
 
 def exposed(hidden: Sequence, relations: Sequence[dict], values: pd.DataFrame) -> list[dict]:
     """Relations that give away their hidden parts by subtraction from their
-    shown total: the hidden parts add up to 1 to 4 (:func:`small_sums`), or to
-    their number, so that each is 1 (:func:`all_ones`)."""
+    shown total: the hidden parts add up to 1 to 4 (a small count), or to
+    their number (zeros are never hidden, so each of them must be 1)."""
     return [rel for rel, (total, number) in _sums(hidden, relations, values)
             if number and (is_small(total) or total == number)]
 

@@ -157,6 +157,14 @@ def span_lines(lines: Iterable) -> str:
     return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
+def _numbers(published, computed) -> tuple[float, float] | None:
+    """Both sides as numbers, or None when either is absent or text (a
+    quartile "Second", a RAG): a text finding has no difference."""
+    if _absent(published) or _absent(computed) or isinstance(published, str) or isinstance(computed, str):
+        return None
+    return float(published), float(computed)
+
+
 def _absent(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
@@ -187,10 +195,8 @@ def finding(
         kind = classify(published, computed, tolerance)
     if kind not in KINDS:
         raise ValueError(f"unknown finding kind {kind!r}")
-    difference = (
-        float("nan") if _absent(published) or _absent(computed)
-        else round(float(computed) - float(published), 10)
-    )
+    both = _numbers(published, computed)
+    difference = float("nan") if both is None else round(both[1] - both[0], 10)
     return {
         "domain": domain, "check": check, "description": description,
         "source": source, "lines": str(lines),

@@ -928,9 +928,8 @@ def check_quoted_twice(figures: pd.DataFrame) -> list[dict]:
             continue
         first = part.iloc[0]
         for _, other in part.iloc[1:].iterrows():
-            d = min(decimals_of(first["printed"] or ""), decimals_of(other["printed"] or ""))
-            a, b = _round(first["value"], d), _round(other["value"], d)
-            kind = "ok" if a == b and first["value"] == other["value"] else ("rounding" if a == b else "mismatch")
+            kind, _, _ = _printings(first["value"], decimals_of(first["printed"] or ""), 1.0,
+                                    other["value"], decimals_of(other["printed"] or ""), 1.0)
             rows.append(_f("quoted_twice", f"{measure} ({area}, {period}) quoted at {first['source']} line {first['lines']} and again",
                            first["value"], other["value"], other["source"], other["lines"], kind=kind,
                            unit=first["unit"], detail=f"first quoted on line {first['lines']}"))
@@ -1041,15 +1040,19 @@ def _compare(sg, other, same_printing: bool) -> tuple[str, object, object, str]:
     if same_printing:
         same = abs(a - b_in_a) < 1e-9 * max(1.0, abs(a))
         return ("ok" if same else "mismatch"), a, b_in_a, note
-    da, db = _decimals(sg["printed"], a), _decimals(other["printed"], b)
-    step_a, step_b = scale_a * 10.0 ** -da, scale_b * 10.0 ** -db
-    if step_a >= step_b:
-        kind, why = printed_kind(a, b_in_a, da)
-        coarse = sg["unit"]
-    else:  # the other table's figure is the coarser one: read it as a printing of ours
-        kind, why = printed_kind(b, a * scale_a / scale_b, db)
-        coarse = other["unit"]
+    kind, why, ours = _printings(a, _decimals(sg["printed"], a), scale_a, b, _decimals(other["printed"], b), scale_b)
+    coarse = sg["unit"] if ours else other["unit"]
     return kind, a, b_in_a, "; ".join(x for x in (note, why and f"in {coarse}, the coarser printing: {why}") if x)
+
+
+def _printings(a: float, da: int, scale_a: float, b: float, db: int, scale_b: float) -> tuple[str, str, bool]:
+    """Two printings of one figure (``a`` to ``da`` places in a unit worth
+    ``scale_a``, ``b`` likewise): the coarser one read as a printing of the
+    finer by the shared rule :func:`toolkit.reconcile.printed_kind`.
+    Returns the kind, its detail and whether ``a`` was the coarser."""
+    if scale_a * 10.0 ** -da >= scale_b * 10.0 ** -db:
+        return (*printed_kind(a, b * scale_b / scale_a, da), True)
+    return (*printed_kind(b, a * scale_a / scale_b, db), False)
 
 
 def _where(table: str, rec) -> str:
@@ -1108,15 +1111,11 @@ def check_crossref(figures: pd.DataFrame, budget: pd.DataFrame, targets: pd.Data
                 kind, published, computed, note = _compare(sg, other, same_printing)
                 how = ("one printing transcribed in both tables" if same_printing
                        else "the figure printed twice in the paper")
-                row = _f("quoted_elsewhere",
-                         f"{m['measure']} ({qualifier}, {sg['period']}) against {m['target']} {key} {other['period']}",
-                         math.nan, math.nan, sg["source"], sg["lines"], kind=kind, unit=sg["unit"],
-                         detail="; ".join(x for x in (f"{_where(table, sg)} and {_where(m['target'], other)}: {how}",
-                                                      note, f"mapping row {m_row}") if x))
-                row["published"], row["computed"] = published, computed
-                if sg["unit"] != "text" and other["unit"] != "text":
-                    row["difference"] = round(float(computed) - float(published), 10)
-                rows.append(row)
+                rows.append(_f("quoted_elsewhere",
+                               f"{m['measure']} ({qualifier}, {sg['period']}) against {m['target']} {key} {other['period']}",
+                               published, computed, sg["source"], sg["lines"], kind=kind, unit=sg["unit"],
+                               detail="; ".join(x for x in (f"{_where(table, sg)} and {_where(m['target'], other)}: {how}",
+                                                            note, f"mapping row {m_row}") if x)))
         if theirs.empty:
             rows.append(_f("quoted_elsewhere", f"mapping row {m_row}: {m['measure']} ({qualifier}) against "
                            f"{m['target']} {key}: no figure to pair", math.nan, math.nan,
