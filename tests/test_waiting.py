@@ -486,6 +486,22 @@ def test_explorer_suppresses_small_counts():
         "ot_assessment: 3 waiting")
 
 
+def test_explorer_bands_cannot_be_worked_out_from_the_count_shown(extract):
+    # The bands add up to the count in the summary: wherever that count is
+    # shown, the hidden bands together are 0 or 5 or more, and not each 1.
+    data = waiting.ExplorerData(extract)
+    checked = 0
+    for queue in waiting.QUEUES:
+        for end in pd.date_range("2025-01-05", "2025-12-28", freq="28D"):
+            view = waiting.explorer_view(data, queue, end - pd.Timedelta(days=28), end, {})
+            people = view["distribution"]["people"]
+            if people.isna().any() and f": {view['waiting']:,} waiting" in view["summary"]:
+                rest, hidden = view["waiting"] - int(people.sum()), int(people.isna().sum())
+                assert (rest == 0 or rest >= 5) and rest != hidden, (queue, end, people.tolist())
+                checked += 1
+    assert checked >= 10
+
+
 def test_waiting_explorer_widget_shows_the_selected_queue_count():
     import ipywidgets
 

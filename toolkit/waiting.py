@@ -84,6 +84,9 @@ FIGURE_COLUMNS = [
 
 # --- loaders -----------------------------------------------------------------
 
+DATE_COLUMNS = ("requested_date", "allocated_date", "closed_date")
+
+
 def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
     """Read a waiting-list extract (CSV, XLSX or Parquet), one row per person per request.
 
@@ -95,10 +98,8 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
     """
     path = Path(path)
     raw = read_table(path)
-    # the key is compared as parsed: " A1" and "A1" are one person, so strip before any check
-    raw = raw.apply(lambda col: col.str.strip())
     problems = []
-    if {"requested_date", "allocated_date", "closed_date"} <= set(raw.columns):
+    if set(DATE_COLUMNS) <= set(raw.columns):
         # dates out of order, among the dates that parse (the others are reported below)
         asked = pd.to_datetime(raw["requested_date"].str.strip(), format="%Y-%m-%d", errors="coerce")
         for col in ("allocated_date", "closed_date"):
@@ -111,7 +112,7 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
                 ))
     if extract_date is not None:
         limit = pd.Timestamp(extract_date)
-        for col in ("requested_date", "allocated_date", "closed_date"):
+        for col in DATE_COLUMNS:
             if col not in raw.columns:
                 continue
             when = pd.to_datetime(raw[col].str.strip(), format="%Y-%m-%d", errors="coerce")
@@ -128,9 +129,6 @@ def load_waiting_list(path: str | Path, extract_date=None) -> pd.DataFrame:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise LoaderError(path, problems)
     return frame.reset_index(drop=True)
-
-
-DATE_COLUMNS = ("requested_date", "allocated_date", "closed_date")
 
 
 def load_extract(waiting_list_path: str | Path) -> pd.DataFrame:
@@ -1126,12 +1124,13 @@ def explorer_view(waiting_list: pd.DataFrame | ExplorerData, queue: str, start, 
     (fast on every control change).  ``thresholds``: target per metric
     (``median_days``, ``max_days``, ``waiting``); ``days``: whether waits and
     targets count calendar or working days.  Returns the weekly trend (with a
-    status per metric), ``long`` and ``lines`` for :func:`trend_chart`, the
-    distribution of waits on the last date, the longest waiters
-    (pseudonymous ids, only when ``internal``) and a one-line text summary.
-    Counts of 1-4 are suppressed unless internal.
+    status per metric), the target ``lines``, the distribution of waits on the
+    last date, the longest waiters (pseudonymous ids, only when ``internal``)
+    and a one-line text summary.  Unless internal, counts of 1-4 are
+    suppressed, with the bands and the count waiting suppressed together so
+    that no hidden one can be worked out from the others.
     """
-    from .disclosure import is_small
+    from .disclosure import MARK, suppress_related
 
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
@@ -1152,23 +1151,24 @@ def explorer_view(waiting_list: pd.DataFrame | ExplorerData, queue: str, start, 
     uppers = [b for b, _ in WAIT_BANDS]
     labels = [label for _, label in WAIT_BANDS]
     band = np.searchsorted(np.array([b for b in uppers if b is not None]), waits["wait_days"].to_numpy(), side="left")
-    distribution = pd.DataFrame({"wait_band": labels, "people": np.bincount(band, minlength=len(labels)).astype("int64")})
-    distribution.insert(1, "days", days)
-    if not internal:
-        distribution["people"] = distribution["people"].astype("Int64").mask(distribution["people"].map(is_small), pd.NA)
-    top = waits.sort_values(["wait_days", "person_id"], ascending=[False, True]).head(longest).reset_index(drop=True)
+    people = np.bincount(band, minlength=len(labels)).astype("int64")
     last = trend.iloc[-1]
     n = int(last["waiting"])
-    shown = "[c]" if (is_small(n) and not internal) else f"{n:,}"
+    # The bands add up to the count waiting, which the summary shows: hidden
+    # bands must not be recoverable from it, nor the count from the bands.
+    shown = suppress_related({**dict(zip(labels, people.tolist())), "total": n}, sums={"total": labels},
+                             internal=internal)
+    distribution = pd.DataFrame({"wait_band": labels, "days": days,
+                                 "people": pd.array([shown[label] for label in labels], dtype="Int64")})
+    top = waits.sort_values(["wait_days", "person_id"], ascending=[False, True]).head(longest).reset_index(drop=True)
     unit = UNIT_LABEL[days]
-    summary = f"{queue}: {shown} waiting on {end.date()}"
+    summary = f"{queue}: {MARK if pd.isna(shown['total']) else f'{n:,}'} waiting on {end.date()}"
     if n:
         summary += f"; median {last['median_days']:g} {unit}; maximum {int(last['max_days'])} {unit}"
-    long = trend_long(trend.assign(days=days))
     lines = pd.DataFrame([{"queue": queue, "measure": m, "operator": "<=", "value": float(v), "days": days}
                           for m, v in thresholds.items()],
                          columns=["queue", "measure", "operator", "value", "days"])
-    return {"trend": trend, "long": long, "lines": lines, "distribution": distribution,
+    return {"trend": trend, "lines": lines, "distribution": distribution,
             "longest": top if internal else None, "summary": summary, "waiting": n, "days": days}
 
 

@@ -207,12 +207,11 @@ def waiting_explorer(data_dir=None, waiting_list_path: str | None = None, intern
     from .disclosure import display_frame
 
     path = waiting.extract_path(waiting_list_path) if waiting_list_path else waiting.synthetic_path(data_dir)
-    extract = waiting.load_waiting_list(path)
-    prepared = waiting.ExplorerData(extract)
+    prepared = waiting.ExplorerData(waiting.load_waiting_list(path))
     plan = waiting.targets(waiting.load_figures(data_dir))
     basis = {"days": "calendar"}
 
-    last = min(extract["requested_date"].max(), pd.Timestamp("2025-12-28"))
+    last = min(prepared.last_request, pd.Timestamp("2025-12-28"))
     queue = w.Dropdown(options=list(waiting.QUEUES), value="care_act_assessment", description="Queue", style=LABEL)
     start = w.DatePicker(value=(last - pd.Timedelta(days=364)).date(), description="From", style=LABEL)
     end = w.DatePicker(value=last.date(), description="To", style=LABEL)
