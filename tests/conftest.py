@@ -29,3 +29,26 @@ def fixture_meeting(*names, date="2026-01-19"):
         "meeting_date": date, "title": "fixture meeting", "source": "004_d7bc47fa68b1d77f.txt",
         "analyses": {n: {} for n in names},
     })
+
+
+@pytest.fixture(scope="session")
+def meeting_packs(tmp_path_factory):
+    """The real meeting packs as the scheduled run makes them (``scrutiny run
+    <date> --jobs 2``), each made once per test session however many tests
+    read it: ``meeting_packs("2021-01-18")`` returns the reports folder."""
+    import subprocess
+    import sys
+
+    from toolkit.sources import ROOT
+
+    reports = tmp_path_factory.mktemp("reports")
+
+    def get(*dates):
+        for date in dates:
+            if not (reports / date / "manifest.json").exists():
+                run = subprocess.run([sys.executable, "-m", "toolkit.cli", "run", date, "--jobs", "2", "--reports",
+                                      str(reports), "--no-progress"], cwd=ROOT, capture_output=True, text=True)
+                assert run.returncode == 0, run.stdout + run.stderr
+        return reports
+
+    return get

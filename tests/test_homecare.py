@@ -544,19 +544,12 @@ def test_overhead_sensitivity():
     assert sens["all_exact"].all()
 
 
-def test_the_notebook_runs_for_the_2021_meeting(tmp_path):
-    import papermill
-
-    from toolkit import meeting
-
-    options = meeting.find_meeting("2021-01-18").analyses["home_care"]
-    papermill.execute_notebook(str(meeting.NOTEBOOKS_DIR / "home_care.ipynb"), str(tmp_path / "out.ipynb"),
-                               parameters={"meeting_date": "2021-01-18", "output_dir": str(tmp_path), **options},
-                               progress_bar=False, log_output=False)
-    slip = pd.read_csv(tmp_path / "tables" / "home_care_slippage.csv")
+def test_the_notebook_runs_for_the_2021_meeting(meeting_packs):
+    out = meeting_packs("2021-01-18") / "2021-01-18" / "home_care"
+    slip = pd.read_csv(out / "tables" / "home_care_slippage.csv")
     measured = slip[slip["basis"] == "measured from the printed original date"]
     assert measured[["original_start", "slippage_days_min", "slippage_days_max"]].values.tolist() == [
         ["2020-01-20", 364, 364], ["2020-11-01", 341, 370]]
-    found = pd.read_csv(tmp_path / "tables" / "home_care_findings.csv")
+    found = pd.read_csv(out / "tables" / "home_care_findings.csv")
     assert "reprocurement_saving_text_vs_table" not in set(found["check"])   # the 2026 paper is not yet published
-    assert (tmp_path / "figures" / "home_care_gantt_home_care.svg").exists()
+    assert (out / "figures" / "home_care_gantt_home_care.svg").exists()

@@ -1,5 +1,6 @@
-"""The real packs, end to end, as the scheduled run makes them: `scrutiny run
---all` into a fresh folder; every meeting's analyses execute and show that
+"""The real packs, end to end, as the scheduled run makes them (`scrutiny run
+<date>` into a fresh folder, through the session's ``meeting_packs``, which
+the domain tests read too): every meeting's analyses execute and show that
 meeting's published figures; then `scrutiny reproduce` on the latest pack runs
 it a second time and finds every table, figure and page identical."""
 import json
@@ -19,11 +20,8 @@ def scrutiny(*args):
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory):
-    reports = tmp_path_factory.mktemp("reports")
-    run = scrutiny("run", "--all", "--jobs", "2", "--reports", str(reports))
-    assert run.returncode == 0, run.stdout + run.stderr
-    return reports
+def packs(meeting_packs):
+    return meeting_packs(*(m.date for m in meeting.load_all()))
 
 
 def test_every_meeting_pack_runs(packs):
