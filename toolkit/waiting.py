@@ -165,6 +165,12 @@ def targets(figures: pd.DataFrame, meeting_date=None, comparable: bool | None = 
     return t[TARGET_COLUMNS].reset_index(drop=True)
 
 
+def _bound_queues(queue: str, measure: str) -> tuple[str, ...]:
+    """The queues a target binds: a group's median or maximum target binds
+    each member queue; a count target binds the queue (or group) itself."""
+    return (queue,) if measure == "waiting" else QUEUE_GROUPS.get(queue, (queue,))
+
+
 def _target_queues(queue: str) -> tuple[str, ...]:
     """The queue itself and the groups it belongs to (a group's target binds its members)."""
     return (queue, *[g for g, members in QUEUE_GROUPS.items() if queue in members])
@@ -407,15 +413,20 @@ def snapshot_metrics(waiting_list: pd.DataFrame, as_of, days: str = "calendar",
     cols = {k: np.zeros((len(q), len(QUEUES))) for k in METRICS}
     for j, name in enumerate(QUEUES):
         part = codes == j
-        w, med, mx, over = _queue_snapshot(req[part], end[part], q, cw, cw_lo, chunk_cells)
-        cols["waiting"][:, j] = w
-        cols["median_days"][:, j] = med
-        cols["max_days"][:, j] = mx
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cols["over_28_pct"][:, j] = np.where(w > 0, 100.0 * over / np.maximum(w, 1), np.nan)
+        for k, v in _queue_metrics(req[part], end[part], q, cw, cw_lo, chunk_cells).items():
+            cols[k][:, j] = v
     for k in METRICS:
         out[k] = cols[k].ravel()
     return _finish(out)
+
+
+def _queue_metrics(req, end, q, cw, cw_lo, chunk_cells: int) -> dict:
+    """One queue's snapshot metrics at the day numbers ``q``: count waiting,
+    median and maximum wait, and the percentage waiting over 28 days."""
+    w, med, mx, over = _queue_snapshot(req, end, q, cw, cw_lo, chunk_cells)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(w > 0, 100.0 * over / np.maximum(w, 1), np.nan)
+    return {"waiting": w, "median_days": med, "max_days": mx, "over_28_pct": pct}
 
 
 def snapshot_metrics_loop(waiting_list: pd.DataFrame, as_of, days: str = "calendar") -> pd.DataFrame:
@@ -501,7 +512,7 @@ def against_targets(waiting_list: pd.DataFrame, as_of, plan_targets: pd.DataFram
     for t in plan_targets.itertuples(index=False):
         basis = t.days if isinstance(t.days, str) else "calendar"
         m = metrics[basis]
-        queues = [t.queue] if t.measure == "waiting" or t.queue not in QUEUE_GROUPS else list(QUEUE_GROUPS[t.queue])
+        queues = list(_bound_queues(t.queue, t.measure))
         for rec in m[m["queue"].isin(queues)].itertuples(index=False):
             value = getattr(rec, t.measure)
             value = float(value) if not pd.isna(value) else float("nan")
@@ -920,7 +931,7 @@ def projection_checks(figures: pd.DataFrame) -> list[dict]:
     rows = []
     plan = figures[(figures["role"] == "target") & figures["due"].notna()]
     for t in plan.itertuples(index=False):
-        members = QUEUE_GROUPS.get(t.queue, (t.queue,)) if t.measure != "waiting" else (t.queue,)
+        members = _bound_queues(t.queue, t.measure)
         for queue in members:
             mine = figures[(figures["pack"] == t.pack) & (figures["queue"] == queue) & (figures["measure"] == t.measure)
                            & (figures["definition"] == t.definition) & figures["as_of"].notna()]
@@ -1078,11 +1089,8 @@ class ExplorerData:
             req, end, _ = self.parts[queue]
             q = dates.to_numpy("datetime64[D]").astype(np.int64)
             cw, cw_lo = _working_lookup(req, q, days)
-            w, med, mx, over = _queue_snapshot(req, end, q, cw, cw_lo, 4_000_000)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                pct = np.where(w > 0, 100.0 * over / np.maximum(w, 1), np.nan)
-            self._trends[key] = _finish(pd.DataFrame({"as_of": dates, "queue": queue, "waiting": w,
-                                                      "median_days": med, "max_days": mx, "over_28_pct": pct}))
+            metrics = _queue_metrics(req, end, q, cw, cw_lo, 4_000_000)
+            self._trends[key] = _finish(pd.DataFrame({"as_of": dates, "queue": queue, **metrics}))
         return self._trends[key].copy()
 
     def waits_on(self, queue: str, day: pd.Timestamp, days: str) -> pd.DataFrame:
@@ -1210,7 +1218,7 @@ def target_lines(plan: pd.DataFrame) -> pd.DataFrame:
     group's total, which no queue's line shows)."""
     rows = []
     for t in plan.itertuples(index=False):
-        members = QUEUE_GROUPS.get(t.queue, (t.queue,)) if t.measure != "waiting" else (t.queue,)
+        members = _bound_queues(t.queue, t.measure)
         for q in members:
             if q in QUEUES:
                 rows.append({"queue": q, "measure": t.measure, "operator": t.operator, "value": float(t.value),
