@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import sys
 import time
@@ -23,10 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
 PAUSE = 0.3  # seconds between changes in the browser
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 #: the rows printed, in order: "explorer: control changed"
 CASES = ("budget: edition", "home care: pay rate", "waiting: queue", "waiting: median target")
@@ -70,20 +66,12 @@ PROBE = """([selector, expect]) => {
 
 def browser_latencies(repeat: int) -> dict[str, tuple[float, float]]:
     """Median (in-page ms, seen-by-Playwright ms) per case."""
-    from playwright.sync_api import sync_playwright
-
+    from toolkit.browser import explorers_page
     from toolkit.cli import start_explore, stop_process_tree
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc, url = start_explore(port)
+    proc, url = start_explore()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url, timeout=120_000)
-            page.wait_for_selector(".budget-total", state="attached", timeout=180_000)
+        with explorers_page(url) as page:
 
             def measure(tab, change, selector, expects, prepare=None):
                 """Medians in ms over ``repeat`` changes: from the input event the browser
@@ -131,7 +119,6 @@ def browser_latencies(repeat: int) -> dict[str, tuple[float, float]]:
             page.locator(".lm-TabBar-tab", has_text="Home-care prices").first.click()
             out["home care: pay rate"] = measure("Home-care prices", slider("Pay rate"), ".homecare-summary",
                                                  ["Urban: £18.77", "Urban: £18.75"])
-            browser.close()
         return out
     finally:
         proc.send_signal(signal.SIGINT)

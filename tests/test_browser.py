@@ -8,9 +8,7 @@ Needs /usr/bin/chromium (``make browser`` installs it; ``make test`` does that
 first).  Part of the normal test run."""
 import html
 import re
-import shutil
 import signal
-import socket
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import replace
@@ -19,22 +17,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from toolkit.cli import start_explore
+from toolkit.browser import CHROMIUM, explorers_page
+from toolkit.cli import free_port, start_explore
 from toolkit.sources import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - make test installs it
     pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser`", pytrace=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def listening_ips(port: int) -> set[str]:
@@ -78,15 +68,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server["url"], timeout=120_000)
-        page.wait_for_selector(".budget-total", state="attached", timeout=180_000)
+    with explorers_page(server["url"]) as page:
         yield page
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -192,17 +192,27 @@ def stop_process_tree(pid: int, timeout: float = 15.0) -> list[int]:
     return killed
 
 
-def start_explore(port: int, lab: bool = False, log=None, timeout: float = 90.0):
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_explore(port: int = 0, lab: bool = False, log=None, timeout: float = 90.0):
     """Start ``scrutiny explore`` in a session of its own (for tests and
-    benchmarks) and wait until it serves.  Returns ``(process, page URL)``;
-    if it does not serve within ``timeout`` seconds, stops everything it
-    started and raises ``RuntimeError``."""
+    benchmarks) on ``port`` (0: a free one) and wait until it serves.
+    Returns ``(process, page URL)``; if it does not serve within ``timeout``
+    seconds, stops everything it started and raises ``RuntimeError``."""
     import subprocess
     import time
     import urllib.request
 
     from .sources import ROOT
 
+    port = port or free_port()
     url, probe = explore_urls(port, lab)
     cmd = [sys.executable, "-m", "toolkit.cli", "explore", "--port", str(port)] + (["--lab"] if lab else [])
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
