@@ -459,17 +459,6 @@ def forecast_drift(history: pd.DataFrame, item_key: str, measure: str = "cumulat
     return frame.pivot_table(index="year", columns="edition", values=measure, aggfunc="first")
 
 
-def largest_items(history: pd.DataFrame, edition: str, n: int = 4, appendix: str | None = None) -> list[str]:
-    """The keys of an edition's ``n`` largest items by their final-year
-    cumulative figure (absolute), tracked items first."""
-    frame = history[(history["edition"] == edition) & (history["year"] == edition_years(edition)[-1])]
-    if appendix:
-        frame = frame[frame["appendix"] == appendix]
-    counts = history.groupby("item_key")["edition"].nunique()
-    frame = frame.assign(size=frame["cumulative"].abs(), tracked=frame["item_key"].map(counts) > 1)
-    return frame.sort_values(["tracked", "size", "item_key"], ascending=[False, False, True])["item_key"].head(n).tolist()
-
-
 def tracked_keys(history: pd.DataFrame, appendix: str | None = None, min_editions: int = 2) -> list[str]:
     """The keys of items tracked in at least ``min_editions`` editions, those in
     the most editions first, then by their largest in-year figure (absolute)."""
