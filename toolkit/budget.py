@@ -721,8 +721,7 @@ def division_summary(by_div: pd.DataFrame, edition: str) -> str:
     """One line on an edition's growth and savings by division: the division
     with the most growth and the one with the most savings over the years
     known, and how much is unassigned."""
-    frame = by_div[by_div["edition"] == edition].dropna(subset=["in_year"])
-    totals = frame.groupby(["kind", "division"])["in_year"].sum()
+    totals = division_totals(by_div, edition).set_index(["kind", "division"])["in_year"]
     parts = []
     for kind in ("growth", "savings"):
         if kind not in totals.index.get_level_values(0):
@@ -732,7 +731,7 @@ def division_summary(by_div: pd.DataFrame, edition: str) -> str:
         parts.append(f"{kind} {_thousands(t.sum())}, most in {top} ({_thousands(t[top])})")
         if UNASSIGNED in t.index:
             parts.append(f"{kind} {UNASSIGNED} {_thousands(t[UNASSIGNED])}")
-    years = sorted(frame["year"].unique())
+    years = sorted(by_div.loc[(by_div["edition"] == edition) & by_div["in_year"].notna(), "year"].unique())
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
     return f"{edition_label(edition)}, in-year {span}: " + "; ".join(parts)
 
