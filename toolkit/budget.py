@@ -368,16 +368,17 @@ def item_keys_for(items: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
                      index=items.index, name="item_key")
 
 
-def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def item_history(items: pd.DataFrame, prose: pd.DataFrame | None, keys: pd.DataFrame) -> pd.DataFrame:
     """Every tracked item's figures in every edition, £000, with the year's
     figure as planned in that edition (cumulative from that edition's base, and
-    in-year).  The 2018 edition contributes its report-text amounts only."""
+    in-year).  The 2018 edition contributes its report-text amounts only
+    (none when ``prose`` is None: the appendices alone)."""
     frame = items.assign(item_key=item_keys_for(items, keys)).sort_values(["edition", "appendix", "ref", "year"])
     frame["in_year"] = _in_year_by(frame, ["edition", "appendix", "ref"])
     out = frame[["item_key", "edition", "appendix", "ref", "stars", "type", "description", "year", "value", "in_year", "source", "lines"]]
     out = out.rename(columns={"value": "cumulative"}).assign(origin="appendix")
-    old = prose[~prose["edition"].isin(items["edition"])].copy()
-    if not old.empty:
+    old = None if prose is None else prose[~prose["edition"].isin(items["edition"])].copy()
+    if old is not None and not old.empty:
         old["appendix"] = old["ref"].str.startswith("G").map({True: "B", False: "C"})
         old["item_key"] = item_keys_for(old, keys)
         old["cumulative"] = old["value"].where(old["unit"] != "gbp", old["value"] / 1000.0)
@@ -604,9 +605,7 @@ def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, prev
     from the edition's own status mark (* unchanged, ** amended) and
     ``status_from`` says so.  ``in_year`` and ``previous_in_year`` are the two
     editions' in-year figures for ``year``, the edition's first year (£000)."""
-    empty = items.iloc[0:0][["edition", "ref"]].assign(point="", profile="", year="", value=0.0, unit="", stars="",
-                                                        type="", source="", lines="")
-    history = item_history(items, empty if prose is None else prose, keys)
+    history = item_history(items, prose, keys)
     cur = history[history["edition"] == edition]
     old = history[history["edition"] == previous]
     year = edition_years(edition)[0]
