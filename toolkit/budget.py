@@ -381,8 +381,7 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame | None, keys: pd.DataF
     if old is not None and not old.empty:
         old["appendix"] = old["ref"].str.startswith("G").map({True: "B", False: "C"})
         old["item_key"] = item_keys_for(old, keys)
-        old["cumulative"] = old["value"].where(old["unit"] != "gbp", old["value"] / 1000.0)
-        old["cumulative"] = old["cumulative"].where(old["unit"] != "gbp_millions", old["value"] * 1000.0)
+        old["cumulative"] = [_prose_in_thousands(r) for r in old.itertuples()]
         first_year = old["edition"].map(lambda e: edition_years(e)[0])
         old = old.assign(description="", origin="report text",
                          in_year=old["cumulative"].where(old["year"] == first_year))
