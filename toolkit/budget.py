@@ -1457,7 +1457,7 @@ def explorer_data(data_dir=None) -> dict[str, pd.DataFrame]:
     """Every budget table (:func:`load_all`) plus the item history under
     ``"history"``, computed once so that each explorer change reuses it."""
     data = load_all(data_dir)
-    data["history"] = _explorer_history(data)
+    data["history"] = item_history(data["items"], data["prose"], data["item_keys"])
     return data
 
 
