@@ -889,14 +889,12 @@ def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: s
                                        "appendix_a_net_gbp", "appendix_a_lines"])
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame | None = None) -> list[dict]:
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
     matches the summary net; each £m figure is its Appendix A row rounded;
     each percentage is the division's share of the net budget, exact from
     Appendix A where the pack has it (else from the printed £m and the
     summary's £000), classed by reconcile.printed_kind."""
-    revenue = revenue if revenue is not None else pd.DataFrame(columns=["edition", "group", "section", "line", "status",
-                                                                         "level", "column", "value", "lines"])
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -927,11 +925,9 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.
                 f["detail"] += _plug_note(parts["value"].sum() - m.value, m.value, f["computed"], total.iloc[0]["value"],
                                           "the divisions add up to the printed total")
             rows.append(f)
-        if not total.empty:
+        if not total.empty and not math.isnan(exact.loc["Department Total", "appendix_a_net"]):
             rows.append(_printed_f("divisions_vs_appendix_a", f"{edition}: Department Total (£m) = Appendix A department total",
-                                   total.iloc[0], exact.loc["Department Total", "appendix_a_net"] / 1e6, unit="gbp_millions")
-                        if not math.isnan(exact.loc["Department Total", "appendix_a_net"]) else None)
-        rows = [r for r in rows if r is not None]
+                                   total.iloc[0], exact.loc["Department Total", "appendix_a_net"] / 1e6, unit="gbp_millions"))
         dept = exact.loc["Department Total", "appendix_a_net"] if "Department Total" in exact.index else float("nan")
         shares = pct[pct["division"] != "Department Total"]
         printed_base = total.iloc[0]["value"] if not total.empty else net["value"] / 1000.0
@@ -1219,7 +1215,7 @@ def check_transfers(transfers: pd.DataFrame, summary: pd.DataFrame) -> list[dict
 
 
 def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame,
-                        revenue: pd.DataFrame | None = None) -> list[dict]:
+                        revenue: pd.DataFrame) -> list[dict]:
     """The totals the report text states (£m), each classed by the one rule
     for printed figures (:func:`toolkit.reconcile.printed_kind`):
 
@@ -1271,10 +1267,8 @@ def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd
     return rows
 
 
-def _department_totals(revenue: pd.DataFrame | None) -> pd.DataFrame:
+def _department_totals(revenue: pd.DataFrame) -> pd.DataFrame:
     """Appendix A's department total row of each edition (£), with its lines."""
-    if revenue is None or revenue.empty:
-        return pd.DataFrame(columns=[*REVENUE_COLUMNS, "lines"])
     dept = revenue[revenue["level"] == "department_total"]
     wide = dept.pivot_table(index="edition", columns="column", values="value", aggfunc="first")
     return wide.join(dept.groupby("edition")["lines"].first())
