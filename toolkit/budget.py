@@ -393,12 +393,21 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame | None, keys: pd.DataF
 _LINK_STOPWORDS = frozenset("and the for from with new review implementation increased additional".split())
 
 
+#: The word overlap (:func:`_word_overlap`) from which two descriptions look like the same item.
+LOOKALIKE_OVERLAP = 0.3
+
+
 def _description_words(text: str) -> set[str]:
     text = text.lower().replace("bcf", "better care fund")
     return {w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2 and w not in _LINK_STOPWORDS}
 
 
-def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 0.3) -> pd.DataFrame:
+def _word_overlap(a: set[str], b: set[str]) -> float:
+    """The share of two descriptions' words they have in common (Jaccard); 0 when neither has any."""
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = LOOKALIKE_OVERLAP) -> pd.DataFrame:
     """Possible missed links in the item-key mapping: an item marked as carried
     over (* or **) whose key appears in no earlier edition, against an earlier
     item of the same appendix whose key appears in no later edition, when their
@@ -416,8 +425,7 @@ def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 
                         & (frame["item_key"].map(last) < b.order)]
         words_b = _description_words(b.description)
         for a in earlier.itertuples():
-            words_a = _description_words(a.description)
-            score = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
+            score = _word_overlap(_description_words(a.description), words_b)
             if score >= threshold:
                 rows.append({"edition": b.edition, "ref": b.ref, "stars": b.stars, "description": b.description,
                              "source": b.source, "lines": b.lines, "earlier_edition": a.edition, "earlier_ref": a.ref,
@@ -1160,10 +1168,10 @@ def check_prose_amounts(amounts: pd.DataFrame, items: pd.DataFrame, prose: pd.Da
         if r.edition in with_items:
             own = items[(items["edition"] == r.edition) & (items["appendix"] == appendix)].drop_duplicates("ref")
             words = _description_words(r.description)
-            scored = [(len(words & w) / len(words | w), x.ref, x.description) for x in own.itertuples()
-                      for w in [_description_words(x.description)] if words | w]
+            scored = [(_word_overlap(words, _description_words(x.description)), x.ref, x.description)
+                      for x in own.itertuples()]
             best = max(scored, default=(0.0, "", ""))
-            kind = "review" if best[0] >= 0.3 else "missing"
+            kind = "review" if best[0] >= LOOKALIKE_OVERLAP else "missing"
             detail = (f"looks like Appendix {appendix} {best[1]} '{best[2]}' (word overlap {best[0]:.2f})" if kind == "review"
                       else f"the text gives it no code and no Appendix {appendix} row of the edition matches it")
         else:
