@@ -1427,9 +1427,11 @@ def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFram
     return rows
 
 
-def findings(data_dir=None) -> pd.DataFrame:
-    """Every budget check, as finding rows (including ``ok`` rows)."""
-    d = load_all(data_dir)
+def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Every budget check, as finding rows (including ``ok`` rows).  ``data``
+    is the tables already loaded (:func:`load_all` or :func:`explorer_data`),
+    so that a caller holding them does not load them again."""
+    d = load_all(data_dir) if data is None else data
     rows = []
     rows += check_bridge(d["summary"])
     rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
