@@ -60,6 +60,15 @@ def edition_label(edition: str) -> str:
     return f"MTFS {edition[:4]}"
 
 
+def kind_colours() -> dict[str, tuple]:
+    """The colours of growth and savings, the same in every budget chart
+    (from :data:`toolkit.figures.PALETTE`, imported only when a chart asks,
+    so that loading and checking the tables needs no plotting library)."""
+    from . import figures
+
+    return {"growth": figures.PALETTE[3], "savings": figures.PALETTE[2]}
+
+
 def _check_units(frame: pd.DataFrame, allowed: tuple[str, ...], path: Path) -> pd.DataFrame:
     problems = [Problem(column="unit", expected="one of " + ", ".join(allowed), found=str(u), row=int(r))
                 for r, u in frame["unit"].items() if u not in allowed]
