@@ -60,6 +60,15 @@ def edition_label(edition: str) -> str:
     return f"MTFS {edition[:4]}"
 
 
+def kind_colours() -> dict[str, tuple]:
+    """The colours of growth and savings, the same in every budget chart
+    (from :data:`toolkit.figures.PALETTE`, imported only when a chart asks,
+    so that loading and checking the tables needs no plotting library)."""
+    from . import figures
+
+    return {"growth": figures.PALETTE[3], "savings": figures.PALETTE[2]}
+
+
 def _check_units(frame: pd.DataFrame, allowed: tuple[str, ...], path: Path) -> pd.DataFrame:
     problems = [Problem(column="unit", expected="one of " + ", ".join(allowed), found=str(u), row=int(r))
                 for r, u in frame["unit"].items() if u not in allowed]
@@ -353,6 +362,13 @@ def in_year(cumulative: pd.Series) -> pd.Series:
     return cumulative.diff().fillna(cumulative)
 
 
+def _in_year_by(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """:func:`in_year` of ``frame["value"]`` for each item (rows grouped by
+    ``keys``, in year order within each), done as one grouped diff: the same
+    figures, far faster than a transform per item."""
+    return frame.groupby(keys)["value"].diff().fillna(frame["value"])
+
+
 def item_keys_for(items: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
     """The stable key of each item row; an item with no mapping keeps its own
     edition-scoped key ("2026/27-2029/30:C:AC13")."""
@@ -361,21 +377,20 @@ def item_keys_for(items: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
                      index=items.index, name="item_key")
 
 
-def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def item_history(items: pd.DataFrame, prose: pd.DataFrame | None, keys: pd.DataFrame) -> pd.DataFrame:
     """Every tracked item's figures in every edition, £000, with the year's
     figure as planned in that edition (cumulative from that edition's base, and
-    in-year).  The 2018 edition contributes its report-text amounts only."""
+    in-year).  The 2018 edition contributes its report-text amounts only
+    (none when ``prose`` is None: the appendices alone)."""
     frame = items.assign(item_key=item_keys_for(items, keys)).sort_values(["edition", "appendix", "ref", "year"])
-    # in_year() per item, done as one grouped diff (the same figures, far faster)
-    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].diff().fillna(frame["value"])
+    frame["in_year"] = _in_year_by(frame, ["edition", "appendix", "ref"])
     out = frame[["item_key", "edition", "appendix", "ref", "stars", "type", "description", "year", "value", "in_year", "source", "lines"]]
     out = out.rename(columns={"value": "cumulative"}).assign(origin="appendix")
-    old = prose[~prose["edition"].isin(items["edition"])].copy()
-    if not old.empty:
+    old = None if prose is None else prose[~prose["edition"].isin(items["edition"])].copy()
+    if old is not None and not old.empty:
         old["appendix"] = old["ref"].str.startswith("G").map({True: "B", False: "C"})
         old["item_key"] = item_keys_for(old, keys)
-        old["cumulative"] = old["value"].where(old["unit"] != "gbp", old["value"] / 1000.0)
-        old["cumulative"] = old["cumulative"].where(old["unit"] != "gbp_millions", old["value"] * 1000.0)
+        old["cumulative"] = [_prose_in_thousands(r) for r in old.itertuples()]
         first_year = old["edition"].map(lambda e: edition_years(e)[0])
         old = old.assign(description="", origin="report text",
                          in_year=old["cumulative"].where(old["year"] == first_year))
@@ -387,12 +402,21 @@ def item_history(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -
 _LINK_STOPWORDS = frozenset("and the for from with new review implementation increased additional".split())
 
 
+#: The word overlap (:func:`_word_overlap`) from which two descriptions look like the same item.
+LOOKALIKE_OVERLAP = 0.3
+
+
 def _description_words(text: str) -> set[str]:
     text = text.lower().replace("bcf", "better care fund")
     return {w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2 and w not in _LINK_STOPWORDS}
 
 
-def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 0.3) -> pd.DataFrame:
+def _word_overlap(a: set[str], b: set[str]) -> float:
+    """The share of two descriptions' words they have in common (Jaccard); 0 when neither has any."""
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = LOOKALIKE_OVERLAP) -> pd.DataFrame:
     """Possible missed links in the item-key mapping: an item marked as carried
     over (* or **) whose key appears in no earlier edition, against an earlier
     item of the same appendix whose key appears in no later edition, when their
@@ -410,8 +434,7 @@ def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 
                         & (frame["item_key"].map(last) < b.order)]
         words_b = _description_words(b.description)
         for a in earlier.itertuples():
-            words_a = _description_words(a.description)
-            score = len(words_a & words_b) / len(words_a | words_b) if words_a | words_b else 0.0
+            score = _word_overlap(_description_words(a.description), words_b)
             if score >= threshold:
                 rows.append({"edition": b.edition, "ref": b.ref, "stars": b.stars, "description": b.description,
                              "source": b.source, "lines": b.lines, "earlier_edition": a.edition, "earlier_ref": a.ref,
@@ -457,17 +480,6 @@ def forecast_drift(history: pd.DataFrame, item_key: str, measure: str = "cumulat
     increment planned for that year: comparable across editions)."""
     frame = history[history["item_key"] == item_key]
     return frame.pivot_table(index="year", columns="edition", values=measure, aggfunc="first")
-
-
-def largest_items(history: pd.DataFrame, edition: str, n: int = 4, appendix: str | None = None) -> list[str]:
-    """The keys of an edition's ``n`` largest items by their final-year
-    cumulative figure (absolute), tracked items first."""
-    frame = history[(history["edition"] == edition) & (history["year"] == edition_years(edition)[-1])]
-    if appendix:
-        frame = frame[frame["appendix"] == appendix]
-    counts = history.groupby("item_key")["edition"].nunique()
-    frame = frame.assign(size=frame["cumulative"].abs(), tracked=frame["item_key"].map(counts) > 1)
-    return frame.sort_values(["tracked", "size", "item_key"], ascending=[False, False, True])["item_key"].head(n).tolist()
 
 
 def tracked_keys(history: pd.DataFrame, appendix: str | None = None, min_editions: int = 2) -> list[str]:
@@ -609,9 +621,7 @@ def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, prev
     from the edition's own status mark (* unchanged, ** amended) and
     ``status_from`` says so.  ``in_year`` and ``previous_in_year`` are the two
     editions' in-year figures for ``year``, the edition's first year (£000)."""
-    empty = items.iloc[0:0][["edition", "ref"]].assign(point="", profile="", year="", value=0.0, unit="", stars="",
-                                                        type="", source="", lines="")
-    history = item_history(items, empty if prose is None else prose, keys)
+    history = item_history(items, prose, keys)
     cur = history[history["edition"] == edition]
     old = history[history["edition"] == previous]
     year = edition_years(edition)[0]
@@ -650,8 +660,7 @@ def by_type(items: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
     year, in-year £000."""
     frame = items if edition is None else items[items["edition"] == edition]
     frame = frame.sort_values(["edition", "appendix", "ref", "year"]).copy()
-    # in_year() per item, done as one grouped diff (the same figures, far faster)
-    frame["in_year"] = frame.groupby(["edition", "appendix", "ref"])["value"].diff().fillna(frame["value"])
+    frame["in_year"] = _in_year_by(frame, ["edition", "appendix", "ref"])
     frame["kind"] = frame["appendix"].map({"B": "growth", "C": "savings"})
     frame["type"] = frame["type"].where(frame["type"] != "", "growth")
     return frame.groupby(["edition", "kind", "type", "year"], as_index=False)[["in_year", "value"]].sum() \
@@ -672,7 +681,7 @@ def by_section(items: pd.DataFrame, edition: str) -> pd.DataFrame:
     cost increases, other increases; savings: Adult Social Care, Communities
     and Wellbeing) and year, in-year £000."""
     frame = items[items["edition"] == edition].sort_values(["appendix", "ref", "year"]).copy()
-    frame["in_year"] = frame.groupby(["appendix", "ref"])["value"].transform(in_year)
+    frame["in_year"] = _in_year_by(frame, ["appendix", "ref"])
     frame["kind"] = frame["appendix"].map({"B": "growth", "C": "savings"})
     frame["section"] = frame["section"].where(frame["section"] != "", "(not divided)")
     out = frame.pivot_table(index=["kind", "section"], columns="year", values="in_year", aggfunc="sum")
@@ -727,8 +736,7 @@ def division_summary(by_div: pd.DataFrame, edition: str) -> str:
     """One line on an edition's growth and savings by division: the division
     with the most growth and the one with the most savings over the years
     known, and how much is unassigned."""
-    frame = by_div[by_div["edition"] == edition].dropna(subset=["in_year"])
-    totals = frame.groupby(["kind", "division"])["in_year"].sum()
+    totals = division_totals(by_div, edition).set_index(["kind", "division"])["in_year"]
     parts = []
     for kind in ("growth", "savings"):
         if kind not in totals.index.get_level_values(0):
@@ -738,7 +746,7 @@ def division_summary(by_div: pd.DataFrame, edition: str) -> str:
         parts.append(f"{kind} {_thousands(t.sum())}, most in {top} ({_thousands(t[top])})")
         if UNASSIGNED in t.index:
             parts.append(f"{kind} {UNASSIGNED} {_thousands(t[UNASSIGNED])}")
-    years = sorted(frame["year"].unique())
+    years = sorted(by_div.loc[(by_div["edition"] == edition) & by_div["in_year"].notna(), "year"].unique())
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
     return f"{edition_label(edition)}, in-year {span}: " + "; ".join(parts)
 
@@ -898,14 +906,12 @@ def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: s
                                        "appendix_a_net_gbp", "appendix_a_lines"])
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame | None = None) -> list[dict]:
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
     matches the summary net; each £m figure is its Appendix A row rounded;
     each percentage is the division's share of the net budget, exact from
     Appendix A where the pack has it (else from the printed £m and the
     summary's £000), classed by reconcile.printed_kind."""
-    revenue = revenue if revenue is not None else pd.DataFrame(columns=["edition", "group", "section", "line", "status",
-                                                                         "level", "column", "value", "lines"])
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -936,11 +942,9 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.
                 f["detail"] += _plug_note(parts["value"].sum() - m.value, m.value, f["computed"], total.iloc[0]["value"],
                                           "the divisions add up to the printed total")
             rows.append(f)
-        if not total.empty:
+        if not total.empty and not math.isnan(exact.loc["Department Total", "appendix_a_net"]):
             rows.append(_printed_f("divisions_vs_appendix_a", f"{edition}: Department Total (£m) = Appendix A department total",
-                                   total.iloc[0], exact.loc["Department Total", "appendix_a_net"] / 1e6, unit="gbp_millions")
-                        if not math.isnan(exact.loc["Department Total", "appendix_a_net"]) else None)
-        rows = [r for r in rows if r is not None]
+                                   total.iloc[0], exact.loc["Department Total", "appendix_a_net"] / 1e6, unit="gbp_millions"))
         dept = exact.loc["Department Total", "appendix_a_net"] if "Department Total" in exact.index else float("nan")
         shares = pct[pct["division"] != "Department Total"]
         printed_base = total.iloc[0]["value"] if not total.empty else net["value"] / 1000.0
@@ -1173,10 +1177,10 @@ def check_prose_amounts(amounts: pd.DataFrame, items: pd.DataFrame, prose: pd.Da
         if r.edition in with_items:
             own = items[(items["edition"] == r.edition) & (items["appendix"] == appendix)].drop_duplicates("ref")
             words = _description_words(r.description)
-            scored = [(len(words & w) / len(words | w), x.ref, x.description) for x in own.itertuples()
-                      for w in [_description_words(x.description)] if words | w]
+            scored = [(_word_overlap(words, _description_words(x.description)), x.ref, x.description)
+                      for x in own.itertuples()]
             best = max(scored, default=(0.0, "", ""))
-            kind = "review" if best[0] >= 0.3 else "missing"
+            kind = "review" if best[0] >= LOOKALIKE_OVERLAP else "missing"
             detail = (f"looks like Appendix {appendix} {best[1]} '{best[2]}' (word overlap {best[0]:.2f})" if kind == "review"
                       else f"the text gives it no code and no Appendix {appendix} row of the edition matches it")
         else:
@@ -1228,7 +1232,7 @@ def check_transfers(transfers: pd.DataFrame, summary: pd.DataFrame) -> list[dict
 
 
 def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd.DataFrame,
-                        revenue: pd.DataFrame | None = None) -> list[dict]:
+                        revenue: pd.DataFrame) -> list[dict]:
     """The totals the report text states (£m), each classed by the one rule
     for printed figures (:func:`toolkit.reconcile.printed_kind`):
 
@@ -1280,10 +1284,8 @@ def check_stated_totals(stated: pd.DataFrame, summary: pd.DataFrame, capital: pd
     return rows
 
 
-def _department_totals(revenue: pd.DataFrame | None) -> pd.DataFrame:
+def _department_totals(revenue: pd.DataFrame) -> pd.DataFrame:
     """Appendix A's department total row of each edition (£), with its lines."""
-    if revenue is None or revenue.empty:
-        return pd.DataFrame(columns=[*REVENUE_COLUMNS, "lines"])
     dept = revenue[revenue["level"] == "department_total"]
     wide = dept.pivot_table(index="edition", columns="column", values="value", aggfunc="first")
     return wide.join(dept.groupby("edition")["lines"].first())
@@ -1434,9 +1436,11 @@ def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFram
     return rows
 
 
-def findings(data_dir=None) -> pd.DataFrame:
-    """Every budget check, as finding rows (including ``ok`` rows)."""
-    d = load_all(data_dir)
+def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Every budget check, as finding rows (including ``ok`` rows).  ``data``
+    is the tables already loaded (:func:`load_all` or :func:`explorer_data`),
+    so that a caller holding them does not load them again."""
+    d = load_all(data_dir) if data is None else data
     rows = []
     rows += check_bridge(d["summary"])
     rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
@@ -1466,7 +1470,7 @@ def explorer_data(data_dir=None) -> dict[str, pd.DataFrame]:
     """Every budget table (:func:`load_all`) plus the item history under
     ``"history"``, computed once so that each explorer change reuses it."""
     data = load_all(data_dir)
-    data["history"] = _explorer_history(data)
+    data["history"] = item_history(data["items"], data["prose"], data["item_keys"])
     return data
 
 

@@ -75,7 +75,7 @@ def budget_explorer(data_dir=None):
     from . import budget
 
     data = budget.explorer_data(data_dir)
-    found = budget.findings(data_dir)
+    found = budget.findings(data=data)
     editions = list(budget.EDITIONS)
     edition = w.Dropdown(options=editions, value=editions[-1], description="Edition", style=LABEL)
     division = w.Dropdown(options=[], description="Division", style=LABEL)
