@@ -327,8 +327,7 @@ def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame, internal: bool 
     The rebuilt counts are those :func:`case_table` shows: unless
     ``internal``, a count it suppresses is ``<NA>`` here too, and so is its
     difference (the published count plus the difference would give it away)."""
-    pub = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
-    pub = pub[["month", "case_type", "value"]].rename(columns={"value": "published"})
+    pub = published_received(cases)[["month", "case_type", "value"]].rename(columns={"value": "published"})
     shown = pd.concat([case_table(monthly, t, internal=internal).assign(case_type=t) for t in CASE_TYPES])
     shown = shown[shown["month"] != TOTAL]
     rebuilt = shown[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
@@ -446,6 +445,12 @@ def published_table(cases: pd.DataFrame, case_type: str) -> pd.DataFrame:
     out = out.reset_index()
     out.columns.name = None
     return out
+
+
+def published_received(cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases received month by month as printed in Tables 1 and 2 (the count
+    rows, without the totals row)."""
+    return cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
 
 
 def outcome_totals(cases: pd.DataFrame) -> pd.DataFrame:
@@ -789,7 +794,7 @@ def _fig(figures, measure, period=None, area="leicestershire", source=None):
 def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -> list[dict]:
     """Prose totals against table totals, and prose figures against each other."""
     rows = []
-    received = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
+    received = published_received(cases)
     osa = received[received["case_type"] == "organisational"].set_index("month")["value"]
     for measure, pick in (("osa_cases_month_high", max), ("osa_cases_month_low", min)):
         extreme = pick(osa)
