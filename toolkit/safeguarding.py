@@ -21,7 +21,7 @@ import pandas as pd
 from . import disclosure
 from .errors import LoaderError, Problem
 from .reconcile import decimals_of, finding, frame, printed_kind, round_half_away
-from .sources import SOURCES, Column, load_published, parse_frame, read_table, resolve_data_dir
+from .sources import SOURCES, UNIT_SCALE, Column, load_published, parse_frame, read_table, resolve_data_dir
 
 DOMAIN = "safeguarding"
 CASE_TYPES = ("organisational", "community")
@@ -968,7 +968,7 @@ def check_budget(budget: pd.DataFrame) -> list[dict]:
 
 #: Money units and their size in pounds: a figure in pounds and one in
 #: thousands of pounds can be the same figure.
-MONEY_SCALE = {"gbp": 1.0, "gbp_thousands": 1e3, "gbp_millions": 1e6}
+MONEY_SCALE = {"gbp": 1.0, **UNIT_SCALE}
 
 
 def year_label(label) -> str:
