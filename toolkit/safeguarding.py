@@ -695,12 +695,6 @@ def _f(check, description, published, computed, source, lines, **kw):
     return finding(DOMAIN, check, description, published, computed, source, lines, **kw)
 
 
-def _cell(cases, case_type, month, measure, unit="count"):
-    hit = cases[(cases["case_type"] == case_type) & (cases["month"] == month)
-                & (cases["measure"] == measure) & (cases["unit"] == unit)]
-    return None if hit.empty else hit.iloc[0]
-
-
 def check_rows(cases: pd.DataFrame) -> list[dict]:
     """Outcome columns against cases received, row by row (totals row included)."""
     rows = []
@@ -756,28 +750,29 @@ def check_percentages(cases: pd.DataFrame) -> list[dict]:
     """Each printed percentage against its count over cases received.  Where
     a row's printed shares add up to exactly 100 but the rounded shares do
     not, a share that does not match says the row looks adjusted to 100."""
-    rows = []
-    pcts = cases[cases["unit"] == "percent"]
-    for _, rec in pcts.iterrows():
-        count = _cell(cases, rec["case_type"], rec["month"], rec["measure"])
-        received = _cell(cases, rec["case_type"], rec["month"], "received")
-        row = pcts[(pcts["case_type"] == rec["case_type"]) & (pcts["month"] == rec["month"])]
+    counts = {key: part.drop_duplicates("measure").set_index("measure")["value"]
+              for key, part in cases[cases["unit"] == "count"].groupby(["case_type", "month"], sort=False)}
+    pcts = cases[cases["unit"] == "percent"].reset_index(drop=True)
+    found = {}
+    for (case_type, month), row in pcts.groupby(["case_type", "month"], sort=False):
+        cells = counts[(case_type, month)]
+        received = cells["received"]
         shares = [float(v) for v in row["value"]]
-        rounded = [_round(100.0 * _cell(cases, rec["case_type"], rec["month"], m)["value"] / received["value"],
-                          decimals_of(p)) for m, p in zip(row["measure"], row["printed"])]
+        rounded = [_round(100.0 * cells[m] / received, decimals_of(p)) for m, p in zip(row["measure"], row["printed"])]
         note = ""
         if len(row) > 1 and abs(sum(shares) - 100) < 1e-9 and abs(sum(rounded) - 100) > 1e-9:
             note = (f"the row's printed shares add up to exactly 100 ({' + '.join(p.strip('()%') for p in row['printed'])}) "
                     f"where the rounded shares add up to {sum(rounded):g}: the row appears adjusted to total 100")
-        found = percentage_finding(
-            "percent_vs_counts",
-            f"Table {int(rec['table'])} {rec['month']} {rec['measure']}: printed share of cases received",
-            rec["value"], rec["printed"], count["value"], received["value"], rec["source"], rec["lines"],
-        )
-        if note and found["kind"] == "mismatch":
-            found["detail"] += f"; {note}"
-        rows.append(found)
-    return rows
+        for i, rec in row.iterrows():
+            f = percentage_finding(
+                "percent_vs_counts",
+                f"Table {int(rec['table'])} {month} {rec['measure']}: printed share of cases received",
+                rec["value"], rec["printed"], cells[rec["measure"]], received, rec["source"], rec["lines"],
+            )
+            if note and f["kind"] == "mismatch":
+                f["detail"] += f"; {note}"
+            found[i] = f
+    return [found[i] for i in pcts.index]
 
 
 def _fig(figures, measure, period=None, area="leicestershire", source=None):
