@@ -218,7 +218,7 @@ CONCERN_COLUMNS = (
 )
 
 
-def load_concerns(path, snapshot: date | None = None) -> pd.DataFrame:
+def load_concerns(path, snapshot: date | str | None = None) -> pd.DataFrame:
     """Load and validate an extract of concerns, one row per concern.
 
     Checks every cell (codes, dates, booleans), duplicate ``concern_id`` and the
@@ -226,8 +226,9 @@ def load_concerns(path, snapshot: date | None = None) -> pd.DataFrame:
     ``open``; no outcome or conclusion before the concern was received; a
     concluded date, risk outcome or Section 42 flag only where an enquiry can
     have followed; MSP outcomes only where the person was asked; no date after
-    ``snapshot`` (default today).  Every problem is reported with its row and
-    column; nothing is dropped.  Extra columns are kept as text.
+    ``snapshot`` (a date or ISO text; default today).  Every problem is
+    reported with its row and column; nothing is dropped.  Extra columns are
+    kept as text.
     """
     path = Path(path)
     out = parse_frame(read_table(path), CONCERN_COLUMNS, path, unique=["concern_id"])
@@ -637,13 +638,6 @@ def findings_for(found: pd.DataFrame, sources) -> pd.DataFrame:
     part = found[(found["kind"] != "ok") & found["source"].isin(list(sources))]
     cols = ["domain", "check", "source", "lines", "published", "computed", "difference", "kind", "description", "detail"]
     return part[cols].reset_index(drop=True)
-
-
-def as_date(value) -> date | None:
-    """A date parameter as papermill passes it (ISO text, a date, or None)."""
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def resolve_extract(path) -> Path | None:
