@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import disclosure
 from .errors import LoaderError, Problem
-from .reconcile import decimals_of, finding, frame, printed_kind, round_half_away
+from .reconcile import decimals_of, finding, frame, of_source, printed_kind, round_half_away
 from .sources import SOURCES, UNIT_SCALE, Column, load_published, parse_frame, read_table, resolve_data_dir
 
 DOMAIN = "safeguarding"
@@ -36,6 +36,7 @@ RISK_OUTCOMES = ("reduced", "removed", "remained")
 MSP_OUTCOMES = ("fully", "partially", "not_achieved")
 TABLE_OF = {"organisational": 1, "community": 2}
 TOTAL = "total"
+AREAS = ("leicestershire", "east_midlands", "england")
 
 SYNTHETIC_SEED = 20210118
 SYNTHETIC_SNAPSHOT = date(2020, 12, 11)
@@ -79,8 +80,7 @@ def load_figures(data_dir=None) -> pd.DataFrame:
     text rows (unit ``text``)."""
     out = load_published(
         "safeguarding_figures",
-        columns=[Column("measure"), Column("area", choices=("leicestershire", "east_midlands", "england")),
-                 Column("period")],
+        columns=[Column("measure"), Column("area", choices=AREAS), Column("period")],
         unique=["source", "lines", "measure", "area", "period"],
         data_dir=data_dir,
         value_kind="str",
@@ -117,10 +117,10 @@ def load_plan(data_dir=None) -> pd.DataFrame:
 def pack_plan(plan: pd.DataFrame, source: str | None, meeting_date) -> pd.DataFrame:
     """One pack's safeguarding plan actions, with the days from the meeting to
     the end of each delivery period (negative when past due)."""
-    part = plan[plan["source"] == source]
+    part = figures_for(plan, source)
     due = (part["value"] - pd.Timestamp(meeting_date)).dt.days
     return part[["improvement_area", "action", "outcome", "progress", "printed", "lines"]].assign(
-        delivery_by=part["value"].dt.strftime("%Y-%m-%d"), days_to_delivery=due).reset_index(drop=True)
+        delivery_by=part["value"].dt.strftime("%Y-%m-%d"), days_to_delivery=due)
 
 
 def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
@@ -147,7 +147,6 @@ def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
 
 # --- loader: the cross-reference mapping -------------------------------------
 
-AREAS = ("leicestershire", "east_midlands", "england")
 #: The other domains' tables a safeguarding figure can be paired with.
 CROSSREF_TARGETS = ("performance_prose", "performance_dashboard", "budget_revenue", "budget_items")
 CROSSREF_FILE = Path("mappings") / "safeguarding_crossref.csv"
@@ -545,9 +544,10 @@ def national_comparison(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
-    """The figures one pack prints."""
-    return figures[figures["source"] == source].reset_index(drop=True)
+def figures_for(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """The rows of a published table (figures, budget lines, plan actions)
+    that one pack prints."""
+    return table[table["source"] == source].reset_index(drop=True)
 
 
 def papers_with_material(data_dir=None) -> list[str]:
@@ -574,7 +574,7 @@ def pack_of(meeting_date) -> str | None:
 def pack_figures(figures: pd.DataFrame, source: str | None) -> pd.DataFrame:
     """The single figures one pack prints, for display: measure, area, period,
     the figure (number or text), unit and lines."""
-    part = figures[figures["source"] == source]
+    part = figures_for(figures, source)
     shown = [t if t is not None else v for v, t in zip(part["value"], part["text"])]
     return pd.DataFrame({
         "measure": part["measure"].to_numpy(), "area": part["area"].to_numpy(), "period": part["period"].to_numpy(),
@@ -584,8 +584,7 @@ def pack_figures(figures: pd.DataFrame, source: str | None) -> pd.DataFrame:
 
 def pack_budget(budget: pd.DataFrame, source: str | None) -> pd.DataFrame:
     """The safeguarding budget lines and grants one pack prints."""
-    part = budget[budget["source"] == source]
-    return part[["edition", "item", "measure", "value", "unit", "lines"]].reset_index(drop=True)
+    return figures_for(budget, source)[["edition", "item", "measure", "value", "unit", "lines"]]
 
 
 def pack_published(figures: pd.DataFrame, budget: pd.DataFrame, plan: pd.DataFrame, source: str | None,
@@ -625,7 +624,7 @@ def trend_summary(frame: pd.DataFrame) -> str:
 
 def findings_summary(found: pd.DataFrame, source: str | None) -> str:
     """One line: how many checks on this pack's figures, and of what kind."""
-    part = found[found["source"] == source]
+    part = of_source(found, source)
     if part.empty:
         return "No reconciliation check applies to this pack's safeguarding figures."
     counts = part["kind"].value_counts()
@@ -860,7 +859,7 @@ def check_alerts(figures: pd.DataFrame) -> list[dict]:
     period, total = alerts["period"], float(alerts["value"])
     first, last = period_bounds(period)
     days = (last - first).days + 1
-    months = 12 if len(period) in (4, 7) else None
+    months = 12  # period_bounds reads every period as a calendar or financial year
 
     csc = _fig(figures, "alerts_via_csc", period)
     csc_pct = _fig(figures, "alerts_via_csc_pct", period)
@@ -984,7 +983,7 @@ def crossref_targets(prose: pd.DataFrame, dashboard: pd.DataFrame, revenue: pd.D
     layout: target, measure, field, part, period, number, text, unit, printed,
     source, lines and row (the line of the table's file)."""
     def text_of(frame):
-        return frame["value"].where(frame["unit"] == "text", None) if "number" in frame else None
+        return frame["value"].where(frame["unit"] == "text", None)
 
     parts = [
         prose.assign(target="performance_prose", field=prose["statistic"], part="value", text=text_of(prose)),
