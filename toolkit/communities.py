@@ -253,14 +253,20 @@ def _finding(check, description, published, computed, lines, **kw) -> dict:
     return reconcile.finding(DOMAIN, check, description, published, computed, SOURCE, lines, **kw)
 
 
+def _printed_finding(check, description, printed_row: pd.Series, exact: float, lines, **kw) -> dict:
+    """A transcribed figure (its row) against the exact value it should be a
+    printing of, by :func:`toolkit.reconcile.printed_finding`."""
+    return reconcile.printed_finding(DOMAIN, check, description, float(printed_row["value"]), exact,
+                                     printed_row["printed"], SOURCE, lines, **kw)
+
+
 def check_cls(cls: pd.DataFrame, crossref: pd.DataFrame) -> list[dict]:
     rows = []
     share = _get(cls, "market_share")
     subs, payg, schools = _num(cls, "subscribing_schools"), _num(cls, "payg_customers"), _num(cls, "schools_total")
     exact = 100 * (subs + payg) / schools
-    kind, detail = _printed_kind(share, exact)
-    rows.append(_finding("cls_market_share", f"subscribing + PAYG schools as % of all schools ({subs:.0f} + {payg:.0f} of {schools:.0f})",
-                         float(share["value"]), round(exact, 4), share["lines"], unit="percent", kind=kind, detail=detail))
+    rows.append(_printed_finding("cls_market_share", f"subscribing + PAYG schools as % of all schools ({subs:.0f} + {payg:.0f} of {schools:.0f})",
+                                 share, exact, share["lines"], computed=round(exact, 4), unit="percent"))
     narrative = _get(cls, "attendances_to_november_narrative")
     above = _get(cls, "attendances_above_milestone_narrative")
     milestone = _xref(crossref, CLS_ATTENDANCES, "milestone to November")
@@ -281,11 +287,10 @@ def check_cls(cls: pd.DataFrame, crossref: pd.DataFrame) -> list[dict]:
                          kind=kind, detail=f"dashboard {before['printed']}: {detail}; the report's figure is last year's"))
     rise = _get(cls, "attendances_increase_on_previous_ytd")
     exact = 100 * (float(narrative["value"]) / float(ytd["value"]) - 1)
-    kind, detail = _printed_kind(rise, exact)
-    rows.append(_finding("cls_attendances_increase", f"{_shown(rise)} increase: {_shown(narrative)} (performance report) on {_shown(ytd)}",
-                         float(rise["value"]), round(exact, 4), f"{rise['lines']};{narrative['lines']}", unit="percent", kind=kind,
-                         detail=f"{detail}; read as printed ({ytd['printed']} this year) the previous year would be "
-                                f"{float(ytd['value']) / (1 + float(rise['value']) / 100):,.0f}, not the dashboard's {before['printed']}"))
+    rows.append(_printed_finding("cls_attendances_increase", f"{_shown(rise)} increase: {_shown(narrative)} (performance report) on {_shown(ytd)}",
+                                 rise, exact, f"{rise['lines']};{narrative['lines']}", computed=round(exact, 4), unit="percent",
+                                 detail=f"read as printed ({ytd['printed']} this year) the previous year would be "
+                                        f"{float(ytd['value']) / (1 + float(rise['value']) / 100):,.0f}, not the dashboard's {before['printed']}"))
     t_now, t_next = income_targets(cls)
     ac20 = crossref[(crossref["table"] == "savings") & (crossref["unit"] == "gbp_thousands")].iloc[0]
     rows.append(_finding("cls_income_target_vs_mtfs",
@@ -381,9 +386,8 @@ def check_libraries(libraries: pd.DataFrame, library_list: pd.DataFrame, crossre
                          float(total["value"]), float(len(library_list)), total["lines"], unit="count"))
     hours, avg = _get(libraries, "opening_hours_per_week"), _get(libraries, "average_hours_per_library")
     exact = float(hours["value"]) / count
-    kind, detail = _printed_kind(avg, exact)
-    rows.append(_finding("cml_average_hours", f"average opening hours = {_shown(hours)} hours a week / {count:.0f} libraries",
-                         float(avg["value"]), round(exact, 4), avg["lines"], unit="hours", kind=kind, detail=detail))
+    rows.append(_printed_finding("cml_average_hours", f"average opening hours = {_shown(hours)} hours a week / {count:.0f} libraries",
+                                 avg, exact, avg["lines"], computed=round(exact, 4), unit="hours"))
     lo, hi = _get(libraries, "minimum_hours"), _get(libraries, "maximum_hours")
     inside = float(lo["value"]) * count <= float(hours["value"]) <= float(hi["value"]) * count
     rows.append(_finding("cml_hours_range", f"total opening hours lie between {count:.0f} x the minimum and {count:.0f} x the maximum (1 = yes)",

@@ -336,6 +336,10 @@ def _finding(check, description, published, computed, lines, **kw) -> dict:
     return reconcile.finding(DOMAIN, check, description, published, computed, SOURCE, lines, **kw)
 
 
+def _printed_finding(check, description, published, exact, printed, lines, **kw) -> dict:
+    return reconcile.printed_finding(DOMAIN, check, description, published, exact, printed, SOURCE, lines, **kw)
+
+
 def check_outturn(outturn: pd.DataFrame) -> list[dict]:
     rows = []
     table = outturn_table(outturn)
@@ -356,10 +360,9 @@ def check_outturn(outturn: pd.DataFrame) -> list[dict]:
                                         f"the variance is the whole outturn of {rec['outturn']:,.0f}"))
         else:
             exact = 100.0 * rec["computed_variance"] / rec["budget"]
-            kind, detail = _printed_kind(rec["variance_percent"], exact, pct_printed)
-            rows.append(_finding("dp_outturn_variance_percent", f"{group}: variance as % of budget (2017/18)",
-                                 rec["variance_percent"], round(exact, 4), line[group], unit="percent",
-                                 kind=kind, detail=detail))
+            rows.append(_printed_finding("dp_outturn_variance_percent", f"{group}: variance as % of budget (2017/18)",
+                                         rec["variance_percent"], exact, pct_printed, line[group],
+                                         computed=round(exact, 4), unit="percent"))
     body = table[table["client_group"] != "Total"]
     total = table.set_index("client_group").loc["Total"]
     for measure in ("budget", "outturn", "variance"):
@@ -554,9 +557,9 @@ def check_headlines(facts: pd.DataFrame, outturn: pd.DataFrame) -> list[dict]:
     line = lambda group, measure: out.loc[(group, measure), "lines"]  # noqa: E731
 
     def printed(check, description, fact, exact, table_lines, detail=""):
-        kind, how = _printed_kind(float(fact["value"]), exact, fact["printed"])
-        return _finding(check, description, float(fact["value"]), round(exact, 6), f"{fact['lines']};{table_lines}",
-                        unit=fact["unit"], kind=kind, detail="; ".join(x for x in (how, detail) if x))
+        return _printed_finding(check, description, float(fact["value"]), exact, fact["printed"],
+                                f"{fact['lines']};{table_lines}", computed=round(exact, 6), unit=fact["unit"],
+                                detail=detail)
 
     budget = f("budget_total")
     rows.append(printed("dp_headline", f"{budget['period']} direct payment budget (£m) = table total", budget,
