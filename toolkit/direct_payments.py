@@ -288,6 +288,24 @@ def percent_table(survey: pd.DataFrame, category: str) -> pd.DataFrame:
     return out
 
 
+def percent_kinds(survey: pd.DataFrame, category: str) -> pd.DataFrame:
+    """:func:`percent_table` with each printed percentage's ``kind`` and
+    ``detail`` by the shared rule (:func:`toolkit.reconcile.printed_kind`)
+    and the ``lines`` it is printed on: the counts are exact, so a printed
+    share is a rounding of the exact one or it is wrong."""
+    out = percent_table(survey, category)
+    printed = survey[survey["measure"] == "percent"].set_index(category)
+    classed = [_printed_kind(p, c, printed.at[k, "printed"])
+               for k, p, c in zip(out[category], out["printed_percent"], out["computed_percent"])]
+    return out.assign(kind=[k for k, _ in classed], detail=[d for _, d in classed],
+                      lines=[printed.at[k, "lines"] for k in out[category]])
+
+
+def _percent_label(rec: pd.Series, category: str, total: int) -> str:
+    """A survey row as the checks name it: "Knowing who to contact for help (356 of 767)"."""
+    return f"{rec[category]} ({int(rec['count'])} of {total})"
+
+
 def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFrame:
     """Every count of direct payment recipients (or accounts) the plan gives."""
     wanted = {
@@ -445,21 +463,17 @@ def check_shares(outturn: pd.DataFrame, forecast: pd.DataFrame) -> list[dict]:
 
 
 def check_percentages(survey: pd.DataFrame, category: str, table: str) -> list[dict]:
-    """Printed percentages against their counts, by the shared rule
-    (:func:`toolkit.reconcile.printed_kind`): the counts are exact, so a
-    printed share is a rounding of the exact one or it is wrong."""
-    rows = []
-    pct = percent_table(survey, category)
-    printed = survey[survey["measure"] == "percent"].set_index(category)
-    for _, rec in pct.iterrows():
-        p = printed.loc[rec[category]]
-        kind, detail = _printed_kind(rec["printed_percent"], rec["computed_percent"], p["printed"])
-        rows.append(_finding(f"dp_percent_{table}", f"{table}: {rec[category]} ({int(rec['count'])} of {int(pct['count'].sum())})",
-                             rec["printed_percent"], round(rec["computed_percent"], 4), p["lines"], unit="percent",
-                             kind=kind, detail=detail))
+    """Printed percentages against their counts (:func:`percent_kinds`), and
+    the printed percentages' sum against 100."""
+    pct = percent_kinds(survey, category)
+    total = int(pct["count"].sum())
+    rows = [_finding(f"dp_percent_{table}", f"{table}: {_percent_label(rec, category, total)}",
+                     rec["printed_percent"], round(rec["computed_percent"], 4), rec["lines"], unit="percent",
+                     kind=rec["kind"], detail=rec["detail"]) for _, rec in pct.iterrows()]
+    first = survey.loc[survey["measure"] == "percent", "printed"].iloc[0]
     rows.append(_finding(f"dp_percent_{table}", f"{table}: printed percentages add up to 100",
                          100.0, round(float(pct["printed_percent"].sum()), 4), reconcile.span_lines(survey["lines"]), unit="percent",
-                         tolerance=0.5 * len(pct) * reconcile.precision_of(printed["printed"].iloc[0]),
+                         tolerance=0.5 * len(pct) * reconcile.precision_of(first),
                          detail="tolerance: half a unit for each of the rounded shares"))
     return rows
 
@@ -704,11 +718,13 @@ def recipients_text(counts: pd.DataFrame) -> str:
 
 def percent_text(survey: pd.DataFrame, category: str, table: str) -> str:
     """A survey table's printed percentages that are not roundings of their counts."""
-    wrong = [r for r in check_percentages(survey, category, table) if r["kind"] == "mismatch" and "add up" not in r["description"]]
-    if not wrong:
+    pct = percent_kinds(survey, category)
+    total = int(pct["count"].sum())
+    wrong = pct[pct["kind"] == "mismatch"]
+    if wrong.empty:
         return f"Every printed percentage in {table.replace('_', ' ')} is a rounding of its count."
-    return "; ".join(f"{r['description'].split(': ', 1)[1]} is printed as {r['published']:g}% but is {r['computed']:.1f}%"
-                     for r in wrong) + "."
+    return "; ".join(f"{_percent_label(r, category, total)} is printed as {r['printed_percent']:g}% but is "
+                     f"{round(r['computed_percent'], 4):.1f}%" for _, r in wrong.iterrows()) + "."
 
 
 def card_purchases_text(cards: pd.DataFrame) -> str:
