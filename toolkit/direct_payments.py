@@ -307,7 +307,9 @@ def _percent_label(rec: pd.Series, category: str, total: int) -> str:
 
 
 def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFrame:
-    """Every count of direct payment recipients (or accounts) the plan gives."""
+    """Every count of direct payment recipients (or accounts) the plan gives,
+    keyed by ``measure`` (the facts' measure, ``ethnicity_total`` for the
+    ethnicity table's total)."""
     wanted = {
         "recipients": "people receiving a direct payment",
         "card_users": "people using a direct payment card",
@@ -319,13 +321,18 @@ def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFra
     rows = []
     for _, rec in facts[facts["measure"].isin(wanted)].iterrows():
         rows.append({"count": wanted[rec["measure"]], "period": rec["period"], "section": rec["section"],
-                     "lines": rec["lines"], "value": float(rec["value"])})
+                     "lines": rec["lines"], "value": float(rec["value"]), "measure": rec["measure"]})
     eth = ethnicity[ethnicity["measure"] == "count"]
     rows.append({"count": "current holders by ethnicity (table total)", "period": "current", "section": "plan",
-                 "lines": reconcile.span_lines(eth["lines"]), "value": float(eth["value"].sum())})
+                 "lines": reconcile.span_lines(eth["lines"]), "value": float(eth["value"].sum()),
+                 "measure": "ethnicity_total"})
     out = pd.DataFrame(rows)
     out["label"] = out["count"] + " (" + out["period"] + ")"
     return out
+
+
+#: The counts of people receiving a payment (or holding a card account).
+RECIPIENT_MEASURES = ("recipients", "card_accounts", "ethnicity_total")
 
 
 def _fact(facts: pd.DataFrame, measure: str, section: str | None = None, period: str | None = None) -> pd.Series:
@@ -710,7 +717,7 @@ def shares_text(shares: pd.DataFrame) -> str:
 def recipients_text(counts: pd.DataFrame) -> str:
     """The recipient counts chart in one line: the distinct counts of people
     receiving a payment (or holding a card account)."""
-    wanted = counts[counts["count"].str.contains("receiving a direct payment|ethnicity|card accounts")]
+    wanted = counts[counts["measure"].isin(RECIPIENT_MEASURES)]
     distinct = wanted.drop_duplicates("value").sort_values("value", ascending=False)
     return (f"The plan gives {len(distinct)} different counts of recipients or card accounts: "
             + "; ".join(f"{r.value:,.0f} ({r.count}, {r.period})" for r in distinct.itertuples()) + ".")
