@@ -167,16 +167,16 @@ def cls_outputs(cls: pd.DataFrame) -> pd.DataFrame:
 def tlp_money(tlp: pd.DataFrame) -> dict[str, float]:
     """The TLP's yearly money at full capacity and with its current learners
     (pounds a year, unrounded): the running cost implied by income at
-    capacity plus the gap, the income per place, and the deficit the current
-    learners would leave if income scaled with learners."""
+    capacity plus the gap, the income per place, the learners needed to
+    break even at that income, and the deficit the current learners would
+    leave if income scaled with learners."""
     capacity = _num(tlp, "capacity")
     income = -_num(tlp, "income_at_capacity")
     gap = _num(tlp, "additional_funding_needed")
     learners = _num(tlp, "learners_current")
-    per_place = income / capacity
-    return {"capacity": capacity, "income": income, "gap": gap, "cost": income + gap, "per_place": per_place,
-            "learners": learners, "income_now": learners * per_place,
-            "deficit_now": income + gap - learners * per_place}
+    cost, per_place = income + gap, income / capacity
+    return {"capacity": capacity, "income": income, "gap": gap, "cost": cost, "per_place": per_place,
+            "learners": learners, "break_even": cost / per_place, "deficit_now": cost - learners * per_place}
 
 
 def tlp_finance(tlp: pd.DataFrame) -> pd.DataFrame:
@@ -190,7 +190,7 @@ def tlp_finance(tlp: pd.DataFrame) -> pd.DataFrame:
         ("running cost implied: income at capacity + gap (£ a year)", cost, "gbp"),
         ("income per place at capacity (£ a year)", _round(per_place, 2), "gbp"),
         ("cost per place at capacity (£ a year)", _round(cost / capacity, 2), "gbp"),
-        ("learners needed to break even at the income per place", _round(cost / per_place, 1), "count"),
+        ("learners needed to break even at the income per place", _round(money["break_even"], 1), "count"),
         ("Element 2 share of income at capacity (%)", _round(100 * _num(tlp, "element2_rate") * capacity / income, 1), "percent"),
         ("Element 3 hourly rate change (%)", _round(100 * (after / before - 1), 1), "percent"),
         ("hours of support per learner per week (learning + care)", learning + care, "hours"),
@@ -456,7 +456,7 @@ def cls_attendances(cls: pd.DataFrame, crossref: pd.DataFrame) -> pd.DataFrame:
         rec = _get(cls, measure)
         rows.append({"figure": label.format(rec["period"]), "value": float(rec["value"]), "printed": rec["printed"],
                      "lines": rec["lines"]})
-    dash = crossref[crossref["item"] == "Attendances at Creative Learning Service workshops"]
+    dash = crossref[crossref["item"] == CLS_ATTENDANCES]
     for _, rec in dash.iterrows():
         rows.append({"figure": f"dashboard: {rec['column']}", "value": float(rec["value"]), "printed": rec["printed"], "lines": rec["lines"]})
     return pd.DataFrame(rows)
@@ -500,7 +500,7 @@ def tlp_gap_text(tlp: pd.DataFrame) -> str:
     money = tlp_money(tlp)
     deficit = _get(tlp, "deficit_forecast")
     return (f"Income at full capacity (£{money['income']:,.0f}) falls £{money['gap']:,.0f} short of an implied running cost "
-            f"of £{money['cost']:,.0f}, so {money['cost'] / money['per_place']:.1f} learners would be needed against "
+            f"of £{money['cost']:,.0f}, so {money['break_even']:.1f} learners would be needed against "
             f"{money['capacity']:.0f} places; with {money['learners']:.0f} learners the implied deficit is "
             f"£{_round(money['deficit_now']):,.0f} a year against the £{float(deficit['value']):,.0f} forecast for {deficit['period']}.")
 
