@@ -112,3 +112,13 @@ def test_cited_lines_joined_and_spanned():
     assert reconcile.join_lines(["2632", "2634", "2632"]) == "2632;2634"
     assert reconcile.span_lines(["2597;2599-2603", "2651"]) == "2597-2651"
     assert reconcile.span_lines(["496"]) == "496"
+
+
+def test_printed_finding_classes_by_the_printed_precision():
+    row = reconcile.printed_finding("d", "c", "share", 46.0, 46.4146, "46%", "s.txt", "12", computed=46.41,
+                                    detail="of 767", unit="percent")
+    assert (row["published"], row["computed"], row["kind"], row["unit"]) == (46.0, 46.41, "rounding", "percent")
+    assert row["detail"] == "46.41 rounded half away from zero to 0 decimal place(s); of 767"
+    same = reconcile.printed_finding("d", "c", "count", 1200, 1200, "approximately 1200", "s.txt", "12")
+    assert (same["computed"], same["kind"], same["detail"]) == (1200, "ok", "")
+    assert reconcile.printed_finding("d", "c", "x", 47, 46.4146, "47", "s.txt", "12", decimals=1)["kind"] == "mismatch"

@@ -167,16 +167,16 @@ def cls_outputs(cls: pd.DataFrame) -> pd.DataFrame:
 def tlp_money(tlp: pd.DataFrame) -> dict[str, float]:
     """The TLP's yearly money at full capacity and with its current learners
     (pounds a year, unrounded): the running cost implied by income at
-    capacity plus the gap, the income per place, and the deficit the current
-    learners would leave if income scaled with learners."""
+    capacity plus the gap, the income per place, the learners needed to
+    break even at that income, and the deficit the current learners would
+    leave if income scaled with learners."""
     capacity = _num(tlp, "capacity")
     income = -_num(tlp, "income_at_capacity")
     gap = _num(tlp, "additional_funding_needed")
     learners = _num(tlp, "learners_current")
-    per_place = income / capacity
-    return {"capacity": capacity, "income": income, "gap": gap, "cost": income + gap, "per_place": per_place,
-            "learners": learners, "income_now": learners * per_place,
-            "deficit_now": income + gap - learners * per_place}
+    cost, per_place = income + gap, income / capacity
+    return {"capacity": capacity, "income": income, "gap": gap, "cost": cost, "per_place": per_place,
+            "learners": learners, "break_even": cost / per_place, "deficit_now": cost - learners * per_place}
 
 
 def tlp_finance(tlp: pd.DataFrame) -> pd.DataFrame:
@@ -190,7 +190,7 @@ def tlp_finance(tlp: pd.DataFrame) -> pd.DataFrame:
         ("running cost implied: income at capacity + gap (£ a year)", cost, "gbp"),
         ("income per place at capacity (£ a year)", _round(per_place, 2), "gbp"),
         ("cost per place at capacity (£ a year)", _round(cost / capacity, 2), "gbp"),
-        ("learners needed to break even at the income per place", _round(cost / per_place, 1), "count"),
+        ("learners needed to break even at the income per place", _round(money["break_even"], 1), "count"),
         ("Element 2 share of income at capacity (%)", _round(100 * _num(tlp, "element2_rate") * capacity / income, 1), "percent"),
         ("Element 3 hourly rate change (%)", _round(100 * (after / before - 1), 1), "percent"),
         ("hours of support per learner per week (learning + care)", learning + care, "hours"),
@@ -253,14 +253,20 @@ def _finding(check, description, published, computed, lines, **kw) -> dict:
     return reconcile.finding(DOMAIN, check, description, published, computed, SOURCE, lines, **kw)
 
 
+def _printed_finding(check, description, printed_row: pd.Series, exact: float, lines, **kw) -> dict:
+    """A transcribed figure (its row) against the exact value it should be a
+    printing of, by :func:`toolkit.reconcile.printed_finding`."""
+    return reconcile.printed_finding(DOMAIN, check, description, float(printed_row["value"]), exact,
+                                     printed_row["printed"], SOURCE, lines, **kw)
+
+
 def check_cls(cls: pd.DataFrame, crossref: pd.DataFrame) -> list[dict]:
     rows = []
     share = _get(cls, "market_share")
     subs, payg, schools = _num(cls, "subscribing_schools"), _num(cls, "payg_customers"), _num(cls, "schools_total")
     exact = 100 * (subs + payg) / schools
-    kind, detail = _printed_kind(share, exact)
-    rows.append(_finding("cls_market_share", f"subscribing + PAYG schools as % of all schools ({subs:.0f} + {payg:.0f} of {schools:.0f})",
-                         float(share["value"]), round(exact, 4), share["lines"], unit="percent", kind=kind, detail=detail))
+    rows.append(_printed_finding("cls_market_share", f"subscribing + PAYG schools as % of all schools ({subs:.0f} + {payg:.0f} of {schools:.0f})",
+                                 share, exact, share["lines"], computed=round(exact, 4), unit="percent"))
     narrative = _get(cls, "attendances_to_november_narrative")
     above = _get(cls, "attendances_above_milestone_narrative")
     milestone = _xref(crossref, CLS_ATTENDANCES, "milestone to November")
@@ -281,11 +287,10 @@ def check_cls(cls: pd.DataFrame, crossref: pd.DataFrame) -> list[dict]:
                          kind=kind, detail=f"dashboard {before['printed']}: {detail}; the report's figure is last year's"))
     rise = _get(cls, "attendances_increase_on_previous_ytd")
     exact = 100 * (float(narrative["value"]) / float(ytd["value"]) - 1)
-    kind, detail = _printed_kind(rise, exact)
-    rows.append(_finding("cls_attendances_increase", f"{_shown(rise)} increase: {_shown(narrative)} (performance report) on {_shown(ytd)}",
-                         float(rise["value"]), round(exact, 4), f"{rise['lines']};{narrative['lines']}", unit="percent", kind=kind,
-                         detail=f"{detail}; read as printed ({ytd['printed']} this year) the previous year would be "
-                                f"{float(ytd['value']) / (1 + float(rise['value']) / 100):,.0f}, not the dashboard's {before['printed']}"))
+    rows.append(_printed_finding("cls_attendances_increase", f"{_shown(rise)} increase: {_shown(narrative)} (performance report) on {_shown(ytd)}",
+                                 rise, exact, f"{rise['lines']};{narrative['lines']}", computed=round(exact, 4), unit="percent",
+                                 detail=f"read as printed ({ytd['printed']} this year) the previous year would be "
+                                        f"{float(ytd['value']) / (1 + float(rise['value']) / 100):,.0f}, not the dashboard's {before['printed']}"))
     t_now, t_next = income_targets(cls)
     ac20 = crossref[(crossref["table"] == "savings") & (crossref["unit"] == "gbp_thousands")].iloc[0]
     rows.append(_finding("cls_income_target_vs_mtfs",
@@ -381,9 +386,8 @@ def check_libraries(libraries: pd.DataFrame, library_list: pd.DataFrame, crossre
                          float(total["value"]), float(len(library_list)), total["lines"], unit="count"))
     hours, avg = _get(libraries, "opening_hours_per_week"), _get(libraries, "average_hours_per_library")
     exact = float(hours["value"]) / count
-    kind, detail = _printed_kind(avg, exact)
-    rows.append(_finding("cml_average_hours", f"average opening hours = {_shown(hours)} hours a week / {count:.0f} libraries",
-                         float(avg["value"]), round(exact, 4), avg["lines"], unit="hours", kind=kind, detail=detail))
+    rows.append(_printed_finding("cml_average_hours", f"average opening hours = {_shown(hours)} hours a week / {count:.0f} libraries",
+                                 avg, exact, avg["lines"], computed=round(exact, 4), unit="hours"))
     lo, hi = _get(libraries, "minimum_hours"), _get(libraries, "maximum_hours")
     inside = float(lo["value"]) * count <= float(hours["value"]) <= float(hi["value"]) * count
     rows.append(_finding("cml_hours_range", f"total opening hours lie between {count:.0f} x the minimum and {count:.0f} x the maximum (1 = yes)",
@@ -452,7 +456,7 @@ def cls_attendances(cls: pd.DataFrame, crossref: pd.DataFrame) -> pd.DataFrame:
         rec = _get(cls, measure)
         rows.append({"figure": label.format(rec["period"]), "value": float(rec["value"]), "printed": rec["printed"],
                      "lines": rec["lines"]})
-    dash = crossref[crossref["item"] == "Attendances at Creative Learning Service workshops"]
+    dash = crossref[crossref["item"] == CLS_ATTENDANCES]
     for _, rec in dash.iterrows():
         rows.append({"figure": f"dashboard: {rec['column']}", "value": float(rec["value"]), "printed": rec["printed"], "lines": rec["lines"]})
     return pd.DataFrame(rows)
@@ -496,7 +500,7 @@ def tlp_gap_text(tlp: pd.DataFrame) -> str:
     money = tlp_money(tlp)
     deficit = _get(tlp, "deficit_forecast")
     return (f"Income at full capacity (£{money['income']:,.0f}) falls £{money['gap']:,.0f} short of an implied running cost "
-            f"of £{money['cost']:,.0f}, so {money['cost'] / money['per_place']:.1f} learners would be needed against "
+            f"of £{money['cost']:,.0f}, so {money['break_even']:.1f} learners would be needed against "
             f"{money['capacity']:.0f} places; with {money['learners']:.0f} learners the implied deficit is "
             f"£{_round(money['deficit_now']):,.0f} a year against the £{float(deficit['value']):,.0f} forecast for {deficit['period']}.")
 

@@ -288,8 +288,28 @@ def percent_table(survey: pd.DataFrame, category: str) -> pd.DataFrame:
     return out
 
 
+def percent_kinds(survey: pd.DataFrame, category: str) -> pd.DataFrame:
+    """:func:`percent_table` with each printed percentage's ``kind`` and
+    ``detail`` by the shared rule (:func:`toolkit.reconcile.printed_kind`)
+    and the ``lines`` it is printed on: the counts are exact, so a printed
+    share is a rounding of the exact one or it is wrong."""
+    out = percent_table(survey, category)
+    printed = survey[survey["measure"] == "percent"].set_index(category)
+    classed = [_printed_kind(p, c, printed.at[k, "printed"])
+               for k, p, c in zip(out[category], out["printed_percent"], out["computed_percent"])]
+    return out.assign(kind=[k for k, _ in classed], detail=[d for _, d in classed],
+                      lines=[printed.at[k, "lines"] for k in out[category]])
+
+
+def _percent_label(rec: pd.Series, category: str, total: int) -> str:
+    """A survey row as the checks name it: "Knowing who to contact for help (356 of 767)"."""
+    return f"{rec[category]} ({int(rec['count'])} of {total})"
+
+
 def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFrame:
-    """Every count of direct payment recipients (or accounts) the plan gives."""
+    """Every count of direct payment recipients (or accounts) the plan gives,
+    keyed by ``measure`` (the facts' measure, ``ethnicity_total`` for the
+    ethnicity table's total)."""
     wanted = {
         "recipients": "people receiving a direct payment",
         "card_users": "people using a direct payment card",
@@ -301,13 +321,18 @@ def recipient_counts(facts: pd.DataFrame, ethnicity: pd.DataFrame) -> pd.DataFra
     rows = []
     for _, rec in facts[facts["measure"].isin(wanted)].iterrows():
         rows.append({"count": wanted[rec["measure"]], "period": rec["period"], "section": rec["section"],
-                     "lines": rec["lines"], "value": float(rec["value"])})
+                     "lines": rec["lines"], "value": float(rec["value"]), "measure": rec["measure"]})
     eth = ethnicity[ethnicity["measure"] == "count"]
     rows.append({"count": "current holders by ethnicity (table total)", "period": "current", "section": "plan",
-                 "lines": reconcile.span_lines(eth["lines"]), "value": float(eth["value"].sum())})
+                 "lines": reconcile.span_lines(eth["lines"]), "value": float(eth["value"].sum()),
+                 "measure": "ethnicity_total"})
     out = pd.DataFrame(rows)
     out["label"] = out["count"] + " (" + out["period"] + ")"
     return out
+
+
+#: The counts of people receiving a payment (or holding a card account).
+RECIPIENT_MEASURES = ("recipients", "card_accounts", "ethnicity_total")
 
 
 def _fact(facts: pd.DataFrame, measure: str, section: str | None = None, period: str | None = None) -> pd.Series:
@@ -336,6 +361,10 @@ def _finding(check, description, published, computed, lines, **kw) -> dict:
     return reconcile.finding(DOMAIN, check, description, published, computed, SOURCE, lines, **kw)
 
 
+def _printed_finding(check, description, published, exact, printed, lines, **kw) -> dict:
+    return reconcile.printed_finding(DOMAIN, check, description, published, exact, printed, SOURCE, lines, **kw)
+
+
 def check_outturn(outturn: pd.DataFrame) -> list[dict]:
     rows = []
     table = outturn_table(outturn)
@@ -356,10 +385,9 @@ def check_outturn(outturn: pd.DataFrame) -> list[dict]:
                                         f"the variance is the whole outturn of {rec['outturn']:,.0f}"))
         else:
             exact = 100.0 * rec["computed_variance"] / rec["budget"]
-            kind, detail = _printed_kind(rec["variance_percent"], exact, pct_printed)
-            rows.append(_finding("dp_outturn_variance_percent", f"{group}: variance as % of budget (2017/18)",
-                                 rec["variance_percent"], round(exact, 4), line[group], unit="percent",
-                                 kind=kind, detail=detail))
+            rows.append(_printed_finding("dp_outturn_variance_percent", f"{group}: variance as % of budget (2017/18)",
+                                         rec["variance_percent"], exact, pct_printed, line[group],
+                                         computed=round(exact, 4), unit="percent"))
     body = table[table["client_group"] != "Total"]
     total = table.set_index("client_group").loc["Total"]
     for measure in ("budget", "outturn", "variance"):
@@ -442,21 +470,17 @@ def check_shares(outturn: pd.DataFrame, forecast: pd.DataFrame) -> list[dict]:
 
 
 def check_percentages(survey: pd.DataFrame, category: str, table: str) -> list[dict]:
-    """Printed percentages against their counts, by the shared rule
-    (:func:`toolkit.reconcile.printed_kind`): the counts are exact, so a
-    printed share is a rounding of the exact one or it is wrong."""
-    rows = []
-    pct = percent_table(survey, category)
-    printed = survey[survey["measure"] == "percent"].set_index(category)
-    for _, rec in pct.iterrows():
-        p = printed.loc[rec[category]]
-        kind, detail = _printed_kind(rec["printed_percent"], rec["computed_percent"], p["printed"])
-        rows.append(_finding(f"dp_percent_{table}", f"{table}: {rec[category]} ({int(rec['count'])} of {int(pct['count'].sum())})",
-                             rec["printed_percent"], round(rec["computed_percent"], 4), p["lines"], unit="percent",
-                             kind=kind, detail=detail))
+    """Printed percentages against their counts (:func:`percent_kinds`), and
+    the printed percentages' sum against 100."""
+    pct = percent_kinds(survey, category)
+    total = int(pct["count"].sum())
+    rows = [_finding(f"dp_percent_{table}", f"{table}: {_percent_label(rec, category, total)}",
+                     rec["printed_percent"], round(rec["computed_percent"], 4), rec["lines"], unit="percent",
+                     kind=rec["kind"], detail=rec["detail"]) for _, rec in pct.iterrows()]
+    first = survey.loc[survey["measure"] == "percent", "printed"].iloc[0]
     rows.append(_finding(f"dp_percent_{table}", f"{table}: printed percentages add up to 100",
                          100.0, round(float(pct["printed_percent"].sum()), 4), reconcile.span_lines(survey["lines"]), unit="percent",
-                         tolerance=0.5 * len(pct) * reconcile.precision_of(printed["printed"].iloc[0]),
+                         tolerance=0.5 * len(pct) * reconcile.precision_of(first),
                          detail="tolerance: half a unit for each of the rounded shares"))
     return rows
 
@@ -554,9 +578,9 @@ def check_headlines(facts: pd.DataFrame, outturn: pd.DataFrame) -> list[dict]:
     line = lambda group, measure: out.loc[(group, measure), "lines"]  # noqa: E731
 
     def printed(check, description, fact, exact, table_lines, detail=""):
-        kind, how = _printed_kind(float(fact["value"]), exact, fact["printed"])
-        return _finding(check, description, float(fact["value"]), round(exact, 6), f"{fact['lines']};{table_lines}",
-                        unit=fact["unit"], kind=kind, detail="; ".join(x for x in (how, detail) if x))
+        return _printed_finding(check, description, float(fact["value"]), exact, fact["printed"],
+                                f"{fact['lines']};{table_lines}", computed=round(exact, 6), unit=fact["unit"],
+                                detail=detail)
 
     budget = f("budget_total")
     rows.append(printed("dp_headline", f"{budget['period']} direct payment budget (£m) = table total", budget,
@@ -693,7 +717,7 @@ def shares_text(shares: pd.DataFrame) -> str:
 def recipients_text(counts: pd.DataFrame) -> str:
     """The recipient counts chart in one line: the distinct counts of people
     receiving a payment (or holding a card account)."""
-    wanted = counts[counts["count"].str.contains("receiving a direct payment|ethnicity|card accounts")]
+    wanted = counts[counts["measure"].isin(RECIPIENT_MEASURES)]
     distinct = wanted.drop_duplicates("value").sort_values("value", ascending=False)
     return (f"The plan gives {len(distinct)} different counts of recipients or card accounts: "
             + "; ".join(f"{r.value:,.0f} ({r.count}, {r.period})" for r in distinct.itertuples()) + ".")
@@ -701,11 +725,13 @@ def recipients_text(counts: pd.DataFrame) -> str:
 
 def percent_text(survey: pd.DataFrame, category: str, table: str) -> str:
     """A survey table's printed percentages that are not roundings of their counts."""
-    wrong = [r for r in check_percentages(survey, category, table) if r["kind"] == "mismatch" and "add up" not in r["description"]]
-    if not wrong:
+    pct = percent_kinds(survey, category)
+    total = int(pct["count"].sum())
+    wrong = pct[pct["kind"] == "mismatch"]
+    if wrong.empty:
         return f"Every printed percentage in {table.replace('_', ' ')} is a rounding of its count."
-    return "; ".join(f"{r['description'].split(': ', 1)[1]} is printed as {r['published']:g}% but is {r['computed']:.1f}%"
-                     for r in wrong) + "."
+    return "; ".join(f"{_percent_label(r, category, total)} is printed as {r['printed_percent']:g}% but is "
+                     f"{round(r['computed_percent'], 4):.1f}%" for _, r in wrong.iterrows()) + "."
 
 
 def card_purchases_text(cards: pd.DataFrame) -> str:

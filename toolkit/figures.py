@@ -129,16 +129,19 @@ class Shown:
     """A table as a reader sees it: the columns the CSV holds, without the
     row numbers pandas adds (an index that carries labels is kept), every
     row up to :data:`FULL_ROWS`; a longer table shows its first and last rows
-    and says where the whole of it is."""
+    and says where the whole of it is.  ``classes`` are CSS classes of the
+    HTML table; ``float_format`` formats its floats."""
 
-    def __init__(self, frame: pd.DataFrame, name: str = ""):
+    def __init__(self, frame: pd.DataFrame, name: str = "", classes: str | None = None, float_format=None):
         self.index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
         # a name on the columns (left by a pivot) would stand as a stray header without the index
         self.frame, self.name = (frame if self.index else frame.rename_axis(columns=None)), name
         self.cut = len(frame) > FULL_ROWS
+        self.classes, self.float_format = classes, float_format
 
     def _options(self) -> dict:
-        return {"max_rows": CUT_ROWS if self.cut else None, "max_cols": None, "index": self.index, "na_rep": ""}
+        return {"max_rows": CUT_ROWS if self.cut else None, "max_cols": None, "index": self.index, "na_rep": "",
+                "float_format": self.float_format}
 
     def _note(self) -> str:
         where = f"; every row is in tables/{self.name}.csv" if self.name else ""
@@ -146,7 +149,7 @@ class Shown:
 
     def _repr_html_(self) -> str:
         note = f"<p><em>{self._note()}</em></p>" if self.cut else ""
-        return self.frame.to_html(**self._options(), border=0) + note
+        return self.frame.to_html(**self._options(), classes=self.classes, border=0) + note
 
     def __repr__(self) -> str:
         return self.frame.to_string(**self._options()) + (f"\n{self._note()}" if self.cut else "")

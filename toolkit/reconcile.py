@@ -205,6 +205,21 @@ def finding(
     }
 
 
+def printed_finding(domain: str, check: str, description: str, published, exact, printed: str | None,
+                    source: str, lines: str, decimals: int | None = None, detail: str = "", computed=None,
+                    **kw) -> dict:
+    """One finding for a figure printed as ``printed`` (transcribed as
+    ``published``) against the exact value it stands for, classed by
+    :func:`printed_kind` at ``decimals`` places (default
+    :func:`printed_decimals` of ``printed``); the rule's detail comes first,
+    then ``detail``.  ``computed`` is the value the row shows (default
+    ``exact``; a check may show it rounded); ``kw`` goes to :func:`finding`."""
+    places = printed_decimals(printed) if decimals is None else decimals
+    kind, how = printed_kind(published, exact, places)
+    return finding(domain, check, description, published, exact if computed is None else computed, source, lines,
+                   kind=kind, detail="; ".join(x for x in (how, detail) if x), **kw)
+
+
 def frame(rows: Iterable[dict]) -> pd.DataFrame:
     """Finding rows as a frame with the standard columns, in a stable order."""
     out = pd.DataFrame(list(rows), columns=COLUMNS)

@@ -20,8 +20,8 @@ import pandas as pd
 
 from . import disclosure
 from .errors import LoaderError, Problem
-from .reconcile import decimals_of, finding, frame, printed_kind, round_half_away
-from .sources import SOURCES, Column, load_published, parse_frame, read_table, resolve_data_dir
+from .reconcile import decimals_of, finding, frame, of_source, printed_kind, round_half_away
+from .sources import SOURCES, UNIT_SCALE, Column, load_published, parse_frame, read_table, resolve_data_dir
 
 DOMAIN = "safeguarding"
 CASE_TYPES = ("organisational", "community")
@@ -36,6 +36,7 @@ RISK_OUTCOMES = ("reduced", "removed", "remained")
 MSP_OUTCOMES = ("fully", "partially", "not_achieved")
 TABLE_OF = {"organisational": 1, "community": 2}
 TOTAL = "total"
+AREAS = ("leicestershire", "east_midlands", "england")
 
 SYNTHETIC_SEED = 20210118
 SYNTHETIC_SNAPSHOT = date(2020, 12, 11)
@@ -79,8 +80,7 @@ def load_figures(data_dir=None) -> pd.DataFrame:
     text rows (unit ``text``)."""
     out = load_published(
         "safeguarding_figures",
-        columns=[Column("measure"), Column("area", choices=("leicestershire", "east_midlands", "england")),
-                 Column("period")],
+        columns=[Column("measure"), Column("area", choices=AREAS), Column("period")],
         unique=["source", "lines", "measure", "area", "period"],
         data_dir=data_dir,
         value_kind="str",
@@ -117,10 +117,10 @@ def load_plan(data_dir=None) -> pd.DataFrame:
 def pack_plan(plan: pd.DataFrame, source: str | None, meeting_date) -> pd.DataFrame:
     """One pack's safeguarding plan actions, with the days from the meeting to
     the end of each delivery period (negative when past due)."""
-    part = plan[plan["source"] == source]
+    part = figures_for(plan, source)
     due = (part["value"] - pd.Timestamp(meeting_date)).dt.days
     return part[["improvement_area", "action", "outcome", "progress", "printed", "lines"]].assign(
-        delivery_by=part["value"].dt.strftime("%Y-%m-%d"), days_to_delivery=due).reset_index(drop=True)
+        delivery_by=part["value"].dt.strftime("%Y-%m-%d"), days_to_delivery=due)
 
 
 def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
@@ -147,7 +147,6 @@ def _split_text(out: pd.DataFrame, name: str, data_dir) -> pd.DataFrame:
 
 # --- loader: the cross-reference mapping -------------------------------------
 
-AREAS = ("leicestershire", "east_midlands", "england")
 #: The other domains' tables a safeguarding figure can be paired with.
 CROSSREF_TARGETS = ("performance_prose", "performance_dashboard", "budget_revenue", "budget_items")
 CROSSREF_FILE = Path("mappings") / "safeguarding_crossref.csv"
@@ -218,7 +217,7 @@ CONCERN_COLUMNS = (
 )
 
 
-def load_concerns(path, snapshot: date | None = None) -> pd.DataFrame:
+def load_concerns(path, snapshot: date | str | None = None) -> pd.DataFrame:
     """Load and validate an extract of concerns, one row per concern.
 
     Checks every cell (codes, dates, booleans), duplicate ``concern_id`` and the
@@ -226,8 +225,9 @@ def load_concerns(path, snapshot: date | None = None) -> pd.DataFrame:
     ``open``; no outcome or conclusion before the concern was received; a
     concluded date, risk outcome or Section 42 flag only where an enquiry can
     have followed; MSP outcomes only where the person was asked; no date after
-    ``snapshot`` (default today).  Every problem is reported with its row and
-    column; nothing is dropped.  Extra columns are kept as text.
+    ``snapshot`` (a date or ISO text; default today).  Every problem is
+    reported with its row and column; nothing is dropped.  Extra columns are
+    kept as text.
     """
     path = Path(path)
     out = parse_frame(read_table(path), CONCERN_COLUMNS, path, unique=["concern_id"])
@@ -327,8 +327,7 @@ def compare_received(monthly: pd.DataFrame, cases: pd.DataFrame, internal: bool 
     The rebuilt counts are those :func:`case_table` shows: unless
     ``internal``, a count it suppresses is ``<NA>`` here too, and so is its
     difference (the published count plus the difference would give it away)."""
-    pub = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
-    pub = pub[["month", "case_type", "value"]].rename(columns={"value": "published"})
+    pub = published_received(cases)[["month", "case_type", "value"]].rename(columns={"value": "published"})
     shown = pd.concat([case_table(monthly, t, internal=internal).assign(case_type=t) for t in CASE_TYPES])
     shown = shown[shown["month"] != TOTAL]
     rebuilt = shown[["month", "case_type", "received"]].rename(columns={"received": "rebuilt"})
@@ -448,6 +447,12 @@ def published_table(cases: pd.DataFrame, case_type: str) -> pd.DataFrame:
     return out
 
 
+def published_received(cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases received month by month as printed in Tables 1 and 2 (the count
+    rows, without the totals row)."""
+    return cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
+
+
 def outcome_totals(cases: pd.DataFrame) -> pd.DataFrame:
     """Total received and each outcome for each case type, with shares of
     received (from the month rows, not the printed totals), and the threshold
@@ -539,9 +544,10 @@ def national_comparison(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def figures_for(figures: pd.DataFrame, source: str) -> pd.DataFrame:
-    """The figures one pack prints."""
-    return figures[figures["source"] == source].reset_index(drop=True)
+def figures_for(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """The rows of a published table (figures, budget lines, plan actions)
+    that one pack prints."""
+    return table[table["source"] == source].reset_index(drop=True)
 
 
 def papers_with_material(data_dir=None) -> list[str]:
@@ -568,7 +574,7 @@ def pack_of(meeting_date) -> str | None:
 def pack_figures(figures: pd.DataFrame, source: str | None) -> pd.DataFrame:
     """The single figures one pack prints, for display: measure, area, period,
     the figure (number or text), unit and lines."""
-    part = figures[figures["source"] == source]
+    part = figures_for(figures, source)
     shown = [t if t is not None else v for v, t in zip(part["value"], part["text"])]
     return pd.DataFrame({
         "measure": part["measure"].to_numpy(), "area": part["area"].to_numpy(), "period": part["period"].to_numpy(),
@@ -578,8 +584,7 @@ def pack_figures(figures: pd.DataFrame, source: str | None) -> pd.DataFrame:
 
 def pack_budget(budget: pd.DataFrame, source: str | None) -> pd.DataFrame:
     """The safeguarding budget lines and grants one pack prints."""
-    part = budget[budget["source"] == source]
-    return part[["edition", "item", "measure", "value", "unit", "lines"]].reset_index(drop=True)
+    return figures_for(budget, source)[["edition", "item", "measure", "value", "unit", "lines"]]
 
 
 def pack_published(figures: pd.DataFrame, budget: pd.DataFrame, plan: pd.DataFrame, source: str | None,
@@ -619,7 +624,7 @@ def trend_summary(frame: pd.DataFrame) -> str:
 
 def findings_summary(found: pd.DataFrame, source: str | None) -> str:
     """One line: how many checks on this pack's figures, and of what kind."""
-    part = found[found["source"] == source]
+    part = of_source(found, source)
     if part.empty:
         return "No reconciliation check applies to this pack's safeguarding figures."
     counts = part["kind"].value_counts()
@@ -632,13 +637,6 @@ def findings_for(found: pd.DataFrame, sources) -> pd.DataFrame:
     part = found[(found["kind"] != "ok") & found["source"].isin(list(sources))]
     cols = ["domain", "check", "source", "lines", "published", "computed", "difference", "kind", "description", "detail"]
     return part[cols].reset_index(drop=True)
-
-
-def as_date(value) -> date | None:
-    """A date parameter as papermill passes it (ISO text, a date, or None)."""
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def resolve_extract(path) -> Path | None:
@@ -688,12 +686,6 @@ def england_comparison(concerns: pd.DataFrame, figures: pd.DataFrame, sources, i
 
 def _f(check, description, published, computed, source, lines, **kw):
     return finding(DOMAIN, check, description, published, computed, source, lines, **kw)
-
-
-def _cell(cases, case_type, month, measure, unit="count"):
-    hit = cases[(cases["case_type"] == case_type) & (cases["month"] == month)
-                & (cases["measure"] == measure) & (cases["unit"] == unit)]
-    return None if hit.empty else hit.iloc[0]
 
 
 def check_rows(cases: pd.DataFrame) -> list[dict]:
@@ -751,28 +743,29 @@ def check_percentages(cases: pd.DataFrame) -> list[dict]:
     """Each printed percentage against its count over cases received.  Where
     a row's printed shares add up to exactly 100 but the rounded shares do
     not, a share that does not match says the row looks adjusted to 100."""
-    rows = []
-    pcts = cases[cases["unit"] == "percent"]
-    for _, rec in pcts.iterrows():
-        count = _cell(cases, rec["case_type"], rec["month"], rec["measure"])
-        received = _cell(cases, rec["case_type"], rec["month"], "received")
-        row = pcts[(pcts["case_type"] == rec["case_type"]) & (pcts["month"] == rec["month"])]
+    counts = {key: part.drop_duplicates("measure").set_index("measure")["value"]
+              for key, part in cases[cases["unit"] == "count"].groupby(["case_type", "month"], sort=False)}
+    pcts = cases[cases["unit"] == "percent"].reset_index(drop=True)
+    found = {}
+    for (case_type, month), row in pcts.groupby(["case_type", "month"], sort=False):
+        cells = counts[(case_type, month)]
+        received = cells["received"]
         shares = [float(v) for v in row["value"]]
-        rounded = [_round(100.0 * _cell(cases, rec["case_type"], rec["month"], m)["value"] / received["value"],
-                          decimals_of(p)) for m, p in zip(row["measure"], row["printed"])]
+        rounded = [_round(100.0 * cells[m] / received, decimals_of(p)) for m, p in zip(row["measure"], row["printed"])]
         note = ""
         if len(row) > 1 and abs(sum(shares) - 100) < 1e-9 and abs(sum(rounded) - 100) > 1e-9:
             note = (f"the row's printed shares add up to exactly 100 ({' + '.join(p.strip('()%') for p in row['printed'])}) "
                     f"where the rounded shares add up to {sum(rounded):g}: the row appears adjusted to total 100")
-        found = percentage_finding(
-            "percent_vs_counts",
-            f"Table {int(rec['table'])} {rec['month']} {rec['measure']}: printed share of cases received",
-            rec["value"], rec["printed"], count["value"], received["value"], rec["source"], rec["lines"],
-        )
-        if note and found["kind"] == "mismatch":
-            found["detail"] += f"; {note}"
-        rows.append(found)
-    return rows
+        for i, rec in row.iterrows():
+            f = percentage_finding(
+                "percent_vs_counts",
+                f"Table {int(rec['table'])} {month} {rec['measure']}: printed share of cases received",
+                rec["value"], rec["printed"], cells[rec["measure"]], received, rec["source"], rec["lines"],
+            )
+            if note and f["kind"] == "mismatch":
+                f["detail"] += f"; {note}"
+            found[i] = f
+    return [found[i] for i in pcts.index]
 
 
 def _fig(figures, measure, period=None, area="leicestershire", source=None):
@@ -789,7 +782,7 @@ def _fig(figures, measure, period=None, area="leicestershire", source=None):
 def check_prose(cases: pd.DataFrame, sar: pd.DataFrame, figures: pd.DataFrame) -> list[dict]:
     """Prose totals against table totals, and prose figures against each other."""
     rows = []
-    received = cases[(cases["measure"] == "received") & (cases["unit"] == "count") & (cases["month"] != TOTAL)]
+    received = published_received(cases)
     osa = received[received["case_type"] == "organisational"].set_index("month")["value"]
     for measure, pick in (("osa_cases_month_high", max), ("osa_cases_month_low", min)):
         extreme = pick(osa)
@@ -866,7 +859,7 @@ def check_alerts(figures: pd.DataFrame) -> list[dict]:
     period, total = alerts["period"], float(alerts["value"])
     first, last = period_bounds(period)
     days = (last - first).days + 1
-    months = 12 if len(period) in (4, 7) else None
+    months = 12  # period_bounds reads every period as a calendar or financial year
 
     csc = _fig(figures, "alerts_via_csc", period)
     csc_pct = _fig(figures, "alerts_via_csc_pct", period)
@@ -963,7 +956,7 @@ def check_budget(budget: pd.DataFrame) -> list[dict]:
 
 #: Money units and their size in pounds: a figure in pounds and one in
 #: thousands of pounds can be the same figure.
-MONEY_SCALE = {"gbp": 1.0, "gbp_thousands": 1e3, "gbp_millions": 1e6}
+MONEY_SCALE = {"gbp": 1.0, **UNIT_SCALE}
 
 
 def year_label(label) -> str:
@@ -990,7 +983,7 @@ def crossref_targets(prose: pd.DataFrame, dashboard: pd.DataFrame, revenue: pd.D
     layout: target, measure, field, part, period, number, text, unit, printed,
     source, lines and row (the line of the table's file)."""
     def text_of(frame):
-        return frame["value"].where(frame["unit"] == "text", None) if "number" in frame else None
+        return frame["value"].where(frame["unit"] == "text", None)
 
     parts = [
         prose.assign(target="performance_prose", field=prose["statistic"], part="value", text=text_of(prose)),

@@ -567,7 +567,8 @@ _WORDS = {w: i for i, w in enumerate(
 _WORDS.update({"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "decade": 10,
                "nil": 0, "none": 0, "no": 0, "-": 0})
 _SUFFIX = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3, "p": 0.01}
-_UNIT_SCALE = {"gbp_millions": 1e6, "gbp_thousands": 1e3}
+#: Money units in more than pounds, and their size in pounds.
+UNIT_SCALE = {"gbp_millions": 1e6, "gbp_thousands": 1e3}
 _NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(bn|billion|million|thousand|m|k|p)?(?![a-z])", re.I)
 
 
@@ -576,7 +577,7 @@ def printed_readings(printed: str, unit: str, note: str = "") -> list[float]:
     (with k/m/bn and pence), numbers written as words ("seven", "Nil"), and
     a misprinted decimal comma ("£151,4m").  A row whose ``note`` says it
     was "printed without k" may also be read in thousands."""
-    scale = _UNIT_SCALE.get(unit, 1.0)
+    scale = UNIT_SCALE.get(unit, 1.0)
     out: list[float] = []
     for match in _NUMBER.finditer(printed):
         token, suffix = match.group(1), (match.group(2) or "").lower()

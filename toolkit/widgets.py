@@ -44,9 +44,11 @@ LABEL = {"description_width": "initial"}
 def table_html(frame, css_class: str = "", float_format=None) -> str:
     """A frame as an HTML table for an ``HTML`` widget, styled as notebook
     output (cheaper than displaying it in an ``Output`` widget: one value set,
-    no plain-text repr).  Numbers print as pandas shows them in a notebook."""
-    body = frame.rename_axis(columns=None).to_html(index=False, na_rep="", classes=css_class or None, border=0,
-                                                   float_format=float_format)
+    no plain-text repr) and shown as :class:`toolkit.figures.Shown` shows a
+    table.  Numbers print as pandas shows them in a notebook."""
+    from . import figures
+
+    body = figures.Shown(frame, classes=css_class or None, float_format=float_format)._repr_html_()
     return f'<div class="jp-RenderedHTMLCommon">{body}</div>'
 
 
