@@ -596,7 +596,7 @@ def quartile_grid(quartile_frame: pd.DataFrame, up_to: int | None = None,
     labels: the quartile, or "not N" where the papers only say the council
     was not in quartile N (``not_quartile`` in ``prose``)."""
     sources = sources_up_to(up_to)
-    moves = quartile_movements(quartile_frame[quartile_frame["source"].isin(sources)])
+    moves = quartile_movements(quartile_frame, up_to)
     grid = moves.pivot(index="measure", columns="period", values="quartile")
     labels = moves.pivot(index="measure", columns="period", values="quartile").map(
         lambda q: "" if pd.isna(q) else f"{q:g}")
@@ -678,10 +678,12 @@ def quartiles(dashboard: pd.DataFrame, prose: pd.DataFrame) -> pd.DataFrame:
     return both[both["quartile"].notna()].sort_values(["measure", "period", "origin"]).reset_index(drop=True)
 
 
-def quartile_movements(quartile_frame: pd.DataFrame) -> pd.DataFrame:
+def quartile_movements(quartile_frame: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
     """Quartile by measure and period (dashboard first, else prose) and the
     movement from the previous period with a published quartile
-    (``from_period``; negative = moved up)."""
+    (``from_period``; negative = moved up), from statements published up to
+    edition ``up_to``."""
+    quartile_frame = quartile_frame[quartile_frame["source"].isin(sources_up_to(up_to))]
     q = quartile_frame.sort_values(["measure", "period", "origin"]).groupby(["measure", "period"], as_index=False).first()
     q["from_period"] = q.groupby("measure")["period"].shift()
     q["movement"] = q.groupby("measure")["quartile"].diff()
@@ -723,12 +725,14 @@ def _direction_word(value: float, comparator: float, word: str, polarity: str) -
 
 
 def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataFrame,
-                national: pd.DataFrame | None = None, area: str = LEICESTERSHIRE) -> pd.DataFrame:
-    """Every wording-only claim of the prose (above or below a comparator,
-    place in the peer group, a quartile the council is not in, a quartile
-    movement) with what the data say: ``status`` is ``confirmed``,
-    ``differs`` or ``not checkable`` (neither the papers nor the national
-    file give the figures), and ``basis`` says what it was checked against.
+                national: pd.DataFrame | None = None, area: str = LEICESTERSHIRE,
+                up_to: int | None = None) -> pd.DataFrame:
+    """Every wording-only claim of the prose published up to edition
+    ``up_to`` (above or below a comparator, place in the peer group, a
+    quartile the council is not in, a quartile movement) with what the data
+    say: ``status`` is ``confirmed``, ``differs`` or ``not checkable``
+    (neither the papers nor the national file give the figures), and
+    ``basis`` says what it was checked against.
 
     Comparators are taken from the papers where they print both figures,
     else from the national file (the median of the councils of England, of
@@ -738,7 +742,8 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
     covered = set(national["measure"]) if national is not None else set()
     quarts = quartile_movements(quartiles(dashboard, prose)).set_index(["measure", "period"])["quartile"]
     rows = []
-    claims = prose[prose["statistic"].isin(list(COMPARATORS) + ["peer_group_rank", "not_quartile", "quartile_movement"])]
+    claims = prose[prose["statistic"].isin(list(COMPARATORS) + ["peer_group_rank", "not_quartile", "quartile_movement"])
+                   & prose["source"].isin(sources_up_to(up_to))]
     for _, c in claims.iterrows():
         measure, period, st, word = c["measure"], c["period"], c["statistic"], str(c["value"]).lower()
         polarity = meta.loc[measure, "polarity"]
