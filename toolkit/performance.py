@@ -335,7 +335,10 @@ def _claim_problem(statistic: str, value: str) -> str | None:
 
 
 def load_prose(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Figures from the reports' prose, keyed by the registry's measure keys."""
+    """Figures from the reports' prose, keyed by the registry's measure keys.
+
+    Adds ``number`` (the value of a figure) and ``ytd`` (not a full-year
+    figure: the note says April-November, November or to date)."""
     registry = load_registry(data_dir) if registry is None else registry
     cols = [Column("edition", "int", choices=tuple(str(e) for e in EDITIONS)), Column("measure"),
             Column("period", pattern=r"\d{4}-\d{2}"), Column("statistic", choices=PROSE_STATISTICS),
@@ -355,6 +358,7 @@ def load_prose(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFr
     if problems:
         raise LoaderError(path, problems)
     frame["number"] = pd.to_numeric(frame["value"].where(frame["unit"] != "text"), errors="coerce")
+    frame["ytd"] = frame["note"].fillna("").str.contains("Apr-Nov|November|to date")
     return frame
 
 
@@ -700,7 +704,7 @@ def _council_value(dashboard: pd.DataFrame, prose: pd.DataFrame, edition: int, m
     """The council's full-year figure for a period as one edition gives it:
     the prose figure, else the dashboard's (not in-year, not a forecast)."""
     p = prose[(prose["edition"] == edition) & (prose["measure"] == measure) & (prose["period"] == period)
-              & (prose["statistic"] == "leicestershire") & ~prose["note"].fillna("").str.contains("Apr-Nov|November|to date")]
+              & (prose["statistic"] == "leicestershire") & ~prose["ytd"]]
     if len(p):
         return float(p["number"].iloc[0]), f"prose {p['printed'].iloc[0] or p['value'].iloc[0]} (line {p['lines'].iloc[0]})"
     d = dashboard[(dashboard["edition"] == edition) & (dashboard["measure"] == measure) & (dashboard["period"] == period)
@@ -952,7 +956,6 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
         dash = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
                          & (dashboard["period"] == p["period"]) & (dashboard["part"] == want[p["statistic"]])
                          & dashboard["field"].isin(fields) & dashboard["number"].notna()]
-        note = p["note"] or ""
         if p["statistic"] in ("target", "milestone"):
             # a November milestone against the dashboard's milestone, a target against a target
             is_milestone = dash["note"].fillna("").str.contains("Milestone")
@@ -966,7 +969,7 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
                 continue
         elif p["unit"] == "count":
             # counts only against the same span (April-November or full year)
-            dash = dash[dash["ytd"] == ("Apr-Nov" in note)]
+            dash = dash[dash["ytd"] == p["ytd"]]
         for _, cell in dash.iterrows():
             if p["unit"] == "percent" or p["unit"] == "per_100k":
                 dec = reconcile.decimals_of(p["printed"] or p["value"])
@@ -1441,8 +1444,7 @@ def national_findings(national: pd.DataFrame, registry: pd.DataFrame, dashboard:
     # the council's full-year figures as the dashboards and the prose print them
     vals = dashboard[(dashboard["part"] == "value") & dashboard["field"].isin(["previous"]) & dashboard["number"].notna()
                      & ~dashboard["ytd"]].assign(origin="dashboard")
-    said = prose[(prose["statistic"] == "leicestershire") & prose["number"].notna()
-                 & ~prose["note"].fillna("").str.contains("Apr-Nov|November|to date")].assign(origin="prose")
+    said = prose[(prose["statistic"] == "leicestershire") & prose["number"].notna() & ~prose["ytd"]].assign(origin="prose")
     for _, c in pd.concat([vals, said], ignore_index=True).iterrows():
         if (c["measure"], c["period"]) not in mine.index:
             continue
