@@ -154,24 +154,9 @@ def load_registry(data_dir=None) -> pd.DataFrame:
     return frame
 
 
-#: The last registries :func:`measures` summarised, with their summaries: the
-#: national functions ask for one measure at a time, hundreds of times a run.
-_MEASURES_CACHE: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-
-
 def measures(registry: pd.DataFrame) -> pd.DataFrame:
     """One row per measure: key, polarity, unit, cumulative, ASCOF code, the
-    editions it appears in and its latest description.  (A registry frame is
-    treated as read-only: the summary of the same frame object is reused.)"""
-    for frame, summary in _MEASURES_CACHE:
-        if frame is registry:
-            return summary.copy()
-    summary = _measures(registry)
-    _MEASURES_CACHE[:] = [(registry, summary)] + _MEASURES_CACHE[:3]
-    return summary.copy()
-
-
-def _measures(registry: pd.DataFrame) -> pd.DataFrame:
+    editions it appears in and its latest description."""
     rows = []
     for measure, group in registry.sort_values("edition").groupby("measure", sort=False):
         last = group.iloc[-1]
@@ -1271,15 +1256,17 @@ def national_placeholders(national: pd.DataFrame) -> pd.DataFrame:
 
 def national_measure(measure: str, registry: pd.DataFrame) -> pd.Series:
     """The registry entry of a measure given by key (``reablement_no_ongoing``)
-    or by the national file's code (``ASC5``)."""
-    meta = measures(registry)
-    hit = meta[(meta["measure"] == measure) | (meta["national_code"] == measure)]
+    or by the national file's code (``ASC5``): its last edition's row, with
+    ``ascof`` "" where it has none."""
+    hit = registry[(registry["measure"] == measure) | (registry["national_code"] == measure)]
     if hit.empty:
+        known = registry[registry["national_code"].fillna("") != ""].drop_duplicates("measure")
         raise KeyError(f"unknown measure key {measure!r}; known national measures: "
-                       + ", ".join(f"{m} ({c})" for m, c in meta[meta['national_code'] != ''][['measure', 'national_code']].itertuples(index=False)))
-    row = hit.iloc[0]
+                       + ", ".join(f"{m} ({c})" for m, c in known[["measure", "national_code"]].itertuples(index=False)))
+    row = hit.sort_values("edition").iloc[-1].copy()
     if not row["national_code"]:
         raise KeyError(f"measure {row['measure']!r} is not in the national reference data")
+    row["ascof"] = row["ascof"] or ""
     return row
 
 
