@@ -281,13 +281,16 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
     return out
 
 
+#: The ``versus_*`` claims and the comparator statistic each is about, in the
+#: order of the national file's groups (England, council type, region).
+COMPARATORS = {"versus_england": "england", "versus_shire": "shire", "versus_east_midlands": "east_midlands"}
+#: The wording-only claims :func:`text_claims` checks (unit text).
+WORDING_CLAIMS = (*COMPARATORS, "peer_group_rank", "not_quartile", "quartile_movement")
 PROSE_STATISTICS = (
     "leicestershire", "numerator", "denominator", "england", "shire", "east_midlands", "peer_group",
     "nearest_neighbour", "quartile", "top_quartile_threshold", "top_quartile_gap", "change_percent",
     "change_points", "target", "milestone", "above_milestone", "admissions", "admissions_forecast",
-    "admissions_target", "monthly_average",
-    # wording-only claims (unit text)
-    "versus_england", "versus_shire", "versus_east_midlands", "peer_group_rank", "not_quartile", "quartile_movement",
+    "admissions_target", "monthly_average", *WORDING_CLAIMS,
 )
 #: Text claims and the words each may hold.  ``versus_*``: the council's figure
 #: against that comparator; ``peer_group_rank``: its place among the peer
@@ -300,9 +303,8 @@ CLAIM_WORDS = {
     "peer_group_rank": {"lowest": 1, "second lowest": 2},
     "quartile_movement": {"up a quartile": -1, "down a quartile": 1},
 }
-CLAIM_TEXT = ("quartile", "not_quartile", "versus_england", "versus_shire", "versus_east_midlands",
-              "peer_group_rank", "quartile_movement")
-COMPARATORS = {"versus_england": "england", "versus_shire": "shire", "versus_east_midlands": "east_midlands"}
+#: The statistics that hold words, not figures.
+CLAIM_TEXT = ("quartile", *WORDING_CLAIMS)
 
 
 def _claim_problem(statistic: str, value: str) -> str | None:
@@ -731,7 +733,7 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
     covered = set(national["measure"]) if national is not None else set()
     quarts = quartile_movements(quartiles(dashboard, prose)).set_index(["measure", "period"])["quartile"]
     rows = []
-    claims = prose[prose["statistic"].isin(list(COMPARATORS) + ["peer_group_rank", "not_quartile", "quartile_movement"])
+    claims = prose[prose["statistic"].isin(WORDING_CLAIMS)
                    & prose["source"].isin(sources_up_to(up_to))]
     for _, c in claims.iterrows():
         measure, period, st, word = c["measure"], c["period"], c["statistic"], str(c["value"]).lower()
@@ -750,7 +752,7 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
                 basis = f"{where} against {COMPARATORS[st]} {comp['printed'].iloc[0] or cv} (line {comp['lines'].iloc[0]})"
             elif nat_ok:
                 med = group_medians(national, registry, measure, period, area).set_index("group")
-                group = {"versus_england": 0, "versus_shire": 1, "versus_east_midlands": 2}[st]
+                group = list(COMPARATORS).index(st)
                 g = med.iloc[group]
                 computed = _direction_word(float(g["council"]), float(g["median"]), expected, polarity)
                 basis = (f"national file: {g['council']:g} against the median {g['median']:g} of {g['n']} councils "
