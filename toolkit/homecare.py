@@ -504,6 +504,15 @@ def slippage(tl: pd.DataFrame, months: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def timeline_slippage(tl: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame | None:
+    """:func:`slippage` of a timeline at the push-back the paper states
+    (:func:`stated_deferral_months`), or None when the timeline has no
+    revised milestones (the paper states no push-back for it)."""
+    if not (tl["plan"] == "revised").any():
+        return None
+    return slippage(tl, stated_deferral_months(terms))
+
+
 def slippage_summary(slip: pd.DataFrame) -> str:
     """One line on what the slippage table rests on."""
     measured = slip[slip["basis"].str.startswith("measured")]
