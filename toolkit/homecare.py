@@ -750,25 +750,16 @@ def _judgement(check, description, published, computed, source, lines, kind, det
     return row
 
 
-def _one_date(dates: pd.DataFrame, programme: str, key: str, bound: str | None = None, plan: str | None = None):
-    """The one date row of a programme with ``key`` (and ``bound``, ``plan``)."""
-    sel = dates[(dates["programme"] == programme) & (dates["key"] == key)]
-    if bound:
-        sel = sel[sel["bound"] == bound]
-    if plan is not None:
-        sel = sel[sel["plan"] == plan]
+def _only(frame: pd.DataFrame, what: str, **match) -> pd.Series:
+    """The one row of ``frame`` whose columns hold the values in ``match``
+    (``key=...``, ``bound=...``, ``plan=...``); ``what`` names the row in the
+    error raised when there is none or more than one."""
+    sel = frame
+    for column, value in match.items():
+        sel = sel[sel[column] == value]
     if len(sel) != 1:
-        raise HomecareInputError(f"expected one {programme} date with key {key!r}"
-                                 + (f", bound {bound!r}" if bound else "") + (f", plan {plan!r}" if plan else "")
+        raise HomecareInputError(f"expected one {what} with " + ", ".join(f"{c} {v!r}" for c, v in match.items())
                                  + f"; found {len(sel)}")
-    return sel.iloc[0]
-
-
-def _step(tl: pd.DataFrame, key: str, plan: str | None = None) -> pd.Series:
-    """The one timeline row with ``key`` (and ``plan``)."""
-    sel = tl[(tl["key"] == key) & ((tl["plan"] == plan) if plan is not None else True)]
-    if len(sel) != 1:
-        raise HomecareInputError(f"expected one timeline row with key {key!r}; found {len(sel)}")
     return sel.iloc[0]
 
 
@@ -866,14 +857,15 @@ def price_checks(prices: pd.DataFrame, calibration: pd.DataFrame, wage_rates: pd
 def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     rows = []
     hc = "home_care"
-
-    def one(key, bound=None, plan=None):
-        return _one_date(dates, hc, key, bound, plan)
-
-    itt_pub, itt_close = one("itt_published"), one("itt_closes")
-    ev_start, ev_end = one("evaluation", "start"), one("evaluation", "end")
-    award, mob = one("award"), one("mobilisation_start")
-    trans, stab = one("transition_complete", plan="revised"), one("stabilisation_start")
+    own = dates[dates["programme"] == hc]
+    itt_pub = _only(own, "home_care date", key="itt_published")
+    itt_close = _only(own, "home_care date", key="itt_closes")
+    ev_start = _only(own, "home_care date", key="evaluation", bound="start")
+    ev_end = _only(own, "home_care date", key="evaluation", bound="end")
+    award = _only(own, "home_care date", key="award")
+    mob = _only(own, "home_care date", key="mobilisation_start")
+    trans = _only(own, "home_care date", key="transition_complete", plan="revised")
+    stab = _only(own, "home_care date", key="stabilisation_start")
     gap = (ev_start.value - itt_close.value).days
     rows.append(_finding("evaluation_after_tender_closes",
                          "the evaluation period starts on or after the ITT closes (days from ITT close to evaluation start >= 0)",
@@ -892,7 +884,7 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
         gap = (second.value - first.value).days
         rows.append(_finding(name, f"{why} (days between >= 0)", gap, max(gap, 0), second.source,
                              f"{first.lines};{second.lines}", tolerance=0.0, unit="days"))
-    contract_end = one("current_contract_end")
+    contract_end = _only(own, "home_care date", key="current_contract_end")
     rows.append(_finding("transition_by_contract_end", "transition completes by the end of the current contract "
                          "(days to spare >= 0)", (contract_end.value - trans.value).days,
                          max((contract_end.value - trans.value).days, 0), contract_end.source,
@@ -900,7 +892,8 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     tl = timeline(dates, hc)
     rows += slippage_checks(tl, terms, dates)
     # The start of procurement: "Spring 2021" (paragraph 17) against "from February 2021" and the ITT date.
-    spring, proposed = _step(tl, "procurement_start_projected"), _step(tl, "procurement_start_proposed")
+    spring = _only(tl, "timeline row", key="procurement_start_projected")
+    proposed = _only(tl, "timeline row", key="procurement_start_proposed")
     overlap = proposed["start"] <= spring["end"] and spring["start"] <= proposed["end"]
     itt_inside = spring["start"] <= itt_pub.value <= spring["end"]
     rows.append(_judgement("procurement_start_consistent", "the start of procurement is stated consistently "
@@ -923,7 +916,7 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
                                                         f"{a.value.date()}" for a, b in out_of_order)))
     rows += working_day_checks(dates[(dates["programme"] == hc) & (dates["kind"] == "milestone")])
     # The 2026 pack: the framework let in 2021 is replaced in 2026.
-    replaced = one("framework_replaced")
+    replaced = _only(own, "home_care date", key="framework_replaced")
     years = terms[terms["term"].str.startswith("contract_") & terms["term"].str.endswith("_years")]["value"].sum()
     latest_end = trans.value + pd.DateOffset(years=int(years))
     rows.append(_finding("framework_replacement_within_term", "the framework's replacement year (2026 pack) = the last "
@@ -967,8 +960,9 @@ def slippage_checks(tl: pd.DataFrame, terms: pd.DataFrame, dates: pd.DataFrame) 
                          deferral["lines"], tolerance=0.0, unit="count", kind="ok" if not off_days else "review",
                          detail="; ".join(f"'{r.event}' {r.stated_original.date()} ({why})" for r, why in off_days)))
     # The derived original ITT against the pause (paragraph 16: no ITT was attempted once the pressures began).
-    pressures = _one_date(dates, "home_care", "market_pressures")
-    pause = _one_date(dates, "home_care", "pause", "start")
+    own = dates[dates["programme"] == "home_care"]
+    pressures = _only(own, "home_care date", key="market_pressures")
+    pause = _only(own, "home_care date", key="pause", bound="start")
     itt = slip[slip["key"] == "itt_published"].iloc[0]
     before = itt["stated_original"] < pressures.value
     rows.append(_judgement("stated_original_itt_before_pause", "the original ITT date derived from the stated shift "
@@ -1052,7 +1046,7 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
                          ends["source"].iloc[0], reconcile.join_lines(ends["lines"]), tolerance=0.0, unit="count",
                          detail=", ".join(f"{v.date()}" for v in dict.fromkeys(ends["value"]))))
     end = ends.iloc[-1]
-    start = _one_date(dates, dm, "new_arrangement_start")
+    start = _only(dates[dates["programme"] == dm], "dementia date", key="new_arrangement_start")
     rows.append(_finding("dementia_seamless_transition", "the new arrangement starts the day after the current "
                          "contract ends (days)", 1, (start.value - end.value).days, start.source,
                          reconcile.join_lines([end.lines, start.lines]), tolerance=0.0, unit="days"))
@@ -1063,18 +1057,18 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
     rows.append(_finding("dementia_milestones_in_order", "procurement key dates are in order (pairs out of order)", 0,
                          len(bad), ms["source"].iloc[0], reconcile.span_lines(ms["lines"]), tolerance=0.0, unit="count",
                          detail="; ".join(bad)))
-    commence = _step(tl, "commencement")
+    commence = _only(tl, "timeline row", key="commencement")
     same = commence["start"].to_period("M") == start.value.to_period("M")
     rows.append(_judgement("dementia_commencement_matches", "the contract commencement month is the month of the new "
                            "arrangement", f"{commence['start']:%B %Y}", f"{start.value.date()}", commence["source"],
                            reconcile.join_lines([start.lines, commence["lines"]]), "ok" if same else "mismatch"))
-    mob = _step(tl, "mobilisation")
+    mob = _only(tl, "timeline row", key="mobilisation")
     rows.append(_finding("dementia_mobilisation_before_commencement", "the contract commences the day after "
                          f"mobilisation ends (days from {mob['end'].date()} to {commence['start'].date()})", 1,
                          (commence["start"] - mob["end"]).days, commence["source"],
                          reconcile.span_lines([mob["lines"], commence["lines"]]), tolerance=0.0, unit="days"))
-    eia = _step(tl, "eia_to_cabinet")
-    advert = _step(tl, "advert_published")
+    eia = _only(tl, "timeline row", key="eia_to_cabinet")
+    advert = _only(tl, "timeline row", key="advert_published")
     rows.append(_judgement("dementia_eia_before_advert", "the completed EIA goes to Cabinet before the advert",
                            f"{eia['start']:%B %Y}", f"advert {advert['start']:%B %Y}", eia["source"],
                            reconcile.join_lines([eia["lines"], advert["lines"]]), "ok" if eia["end"] < advert["start"] else "review"))
