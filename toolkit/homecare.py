@@ -455,9 +455,14 @@ def check_order(frame: pd.DataFrame) -> None:
             f"dates out of order: '{r['event']}' ends {r['end'].date()} before it starts {r['start'].date()}")
 
 
+def _deferral(terms: pd.DataFrame) -> pd.Series:
+    """The terms row where the paper states the push-back of the whole timeline."""
+    return terms.set_index("term").loc["timeline_pushed_back_months"]
+
+
 def stated_deferral_months(terms: pd.DataFrame) -> int:
     """The months by which the paper says the whole timeline was pushed back."""
-    return int(terms.set_index("term").loc["timeline_pushed_back_months", "value"])
+    return int(_deferral(terms)["value"])
 
 
 def _months_apart(earlier: pd.Series, later: pd.Series) -> float:
@@ -513,13 +518,16 @@ def timeline_slippage(tl: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame | N
     return slippage(tl, stated_deferral_months(terms))
 
 
+def _days_text(fewest: float, most: float) -> str:
+    """"12 days", or "12 to 43 days" when the fewest and most days differ."""
+    return (f"{fewest:.0f}" if fewest == most else f"{fewest:.0f} to {most:.0f}") + " days"
+
+
 def slippage_summary(slip: pd.DataFrame) -> str:
     """One line on what the slippage table rests on."""
     measured = slip[slip["basis"].str.startswith("measured")]
     parts = [f"'{r.event}' {r.original_printed} -> {r.start:%d %B %Y}: "
-             + (f"{r.slippage_days_min:.0f}" if r.slippage_days_min == r.slippage_days_max
-                else f"{r.slippage_days_min:.0f} to {r.slippage_days_max:.0f}") + " days"
-             for r in measured.itertuples()]
+             + _days_text(r.slippage_days_min, r.slippage_days_max) for r in measured.itertuples()]
     return (f"slippage measured for {len(measured)} of {len(slip)} revised milestones (" + "; ".join(parts)
             + f"); the other {len(slip) - len(measured)} carry only the stated shift")
 
@@ -930,12 +938,11 @@ def slippage_checks(tl: pd.DataFrame, terms: pd.DataFrame, dates: pd.DataFrame) 
     """The stated push-back against the original dates the paper prints, and
     what the original dates derived from it would imply."""
     rows = []
-    deferral = terms.set_index("term").loc["timeline_pushed_back_months"]
-    months = stated_deferral_months(terms)
+    deferral = _deferral(terms)
+    months = int(deferral["value"])
     slip = slippage(tl, months)
     for r in slip[slip["basis"].str.startswith("measured")].itertuples():
-        days = (f"{r.slippage_days_min:.0f} days" if r.slippage_days_min == r.slippage_days_max
-                else f"{r.slippage_days_min:.0f} to {r.slippage_days_max:.0f} days")
+        days = _days_text(r.slippage_days_min, r.slippage_days_max)
         kind, how = reconcile.printed_kind(deferral["value"], r.slippage_months,
                                            reconcile.decimals_of(deferral["printed"]))
         where = f"{deferral['lines']};{r.original_lines};{r.lines}"
