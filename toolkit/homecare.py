@@ -455,9 +455,14 @@ def check_order(frame: pd.DataFrame) -> None:
             f"dates out of order: '{r['event']}' ends {r['end'].date()} before it starts {r['start'].date()}")
 
 
+def _deferral(terms: pd.DataFrame) -> pd.Series:
+    """The terms row where the paper states the push-back of the whole timeline."""
+    return terms.set_index("term").loc["timeline_pushed_back_months"]
+
+
 def stated_deferral_months(terms: pd.DataFrame) -> int:
     """The months by which the paper says the whole timeline was pushed back."""
-    return int(terms.set_index("term").loc["timeline_pushed_back_months", "value"])
+    return int(_deferral(terms)["value"])
 
 
 def _months_apart(earlier: pd.Series, later: pd.Series) -> float:
@@ -504,13 +509,25 @@ def slippage(tl: pd.DataFrame, months: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def timeline_slippage(tl: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame | None:
+    """:func:`slippage` of a timeline at the push-back the paper states
+    (:func:`stated_deferral_months`), or None when the timeline has no
+    revised milestones (the paper states no push-back for it)."""
+    if not (tl["plan"] == "revised").any():
+        return None
+    return slippage(tl, stated_deferral_months(terms))
+
+
+def _days_text(fewest: float, most: float) -> str:
+    """"12 days", or "12 to 43 days" when the fewest and most days differ."""
+    return (f"{fewest:.0f}" if fewest == most else f"{fewest:.0f} to {most:.0f}") + " days"
+
+
 def slippage_summary(slip: pd.DataFrame) -> str:
     """One line on what the slippage table rests on."""
     measured = slip[slip["basis"].str.startswith("measured")]
     parts = [f"'{r.event}' {r.original_printed} -> {r.start:%d %B %Y}: "
-             + (f"{r.slippage_days_min:.0f}" if r.slippage_days_min == r.slippage_days_max
-                else f"{r.slippage_days_min:.0f} to {r.slippage_days_max:.0f}") + " days"
-             for r in measured.itertuples()]
+             + _days_text(r.slippage_days_min, r.slippage_days_max) for r in measured.itertuples()]
     return (f"slippage measured for {len(measured)} of {len(slip)} revised milestones (" + "; ".join(parts)
             + f"); the other {len(slip) - len(measured)} carry only the stated shift")
 
@@ -741,25 +758,16 @@ def _judgement(check, description, published, computed, source, lines, kind, det
     return row
 
 
-def _one_date(dates: pd.DataFrame, programme: str, key: str, bound: str | None = None, plan: str | None = None):
-    """The one date row of a programme with ``key`` (and ``bound``, ``plan``)."""
-    sel = dates[(dates["programme"] == programme) & (dates["key"] == key)]
-    if bound:
-        sel = sel[sel["bound"] == bound]
-    if plan is not None:
-        sel = sel[sel["plan"] == plan]
+def _only(frame: pd.DataFrame, what: str, **match) -> pd.Series:
+    """The one row of ``frame`` whose columns hold the values in ``match``
+    (``key=...``, ``bound=...``, ``plan=...``); ``what`` names the row in the
+    error raised when there is none or more than one."""
+    sel = frame
+    for column, value in match.items():
+        sel = sel[sel[column] == value]
     if len(sel) != 1:
-        raise HomecareInputError(f"expected one {programme} date with key {key!r}"
-                                 + (f", bound {bound!r}" if bound else "") + (f", plan {plan!r}" if plan else "")
+        raise HomecareInputError(f"expected one {what} with " + ", ".join(f"{c} {v!r}" for c, v in match.items())
                                  + f"; found {len(sel)}")
-    return sel.iloc[0]
-
-
-def _step(tl: pd.DataFrame, key: str, plan: str | None = None) -> pd.Series:
-    """The one timeline row with ``key`` (and ``plan``)."""
-    sel = tl[(tl["key"] == key) & ((tl["plan"] == plan) if plan is not None else True)]
-    if len(sel) != 1:
-        raise HomecareInputError(f"expected one timeline row with key {key!r}; found {len(sel)}")
     return sel.iloc[0]
 
 
@@ -857,14 +865,15 @@ def price_checks(prices: pd.DataFrame, calibration: pd.DataFrame, wage_rates: pd
 def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     rows = []
     hc = "home_care"
-
-    def one(key, bound=None, plan=None):
-        return _one_date(dates, hc, key, bound, plan)
-
-    itt_pub, itt_close = one("itt_published"), one("itt_closes")
-    ev_start, ev_end = one("evaluation", "start"), one("evaluation", "end")
-    award, mob = one("award"), one("mobilisation_start")
-    trans, stab = one("transition_complete", plan="revised"), one("stabilisation_start")
+    own = dates[dates["programme"] == hc]
+    itt_pub = _only(own, "home_care date", key="itt_published")
+    itt_close = _only(own, "home_care date", key="itt_closes")
+    ev_start = _only(own, "home_care date", key="evaluation", bound="start")
+    ev_end = _only(own, "home_care date", key="evaluation", bound="end")
+    award = _only(own, "home_care date", key="award")
+    mob = _only(own, "home_care date", key="mobilisation_start")
+    trans = _only(own, "home_care date", key="transition_complete", plan="revised")
+    stab = _only(own, "home_care date", key="stabilisation_start")
     gap = (ev_start.value - itt_close.value).days
     rows.append(_finding("evaluation_after_tender_closes",
                          "the evaluation period starts on or after the ITT closes (days from ITT close to evaluation start >= 0)",
@@ -883,7 +892,7 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
         gap = (second.value - first.value).days
         rows.append(_finding(name, f"{why} (days between >= 0)", gap, max(gap, 0), second.source,
                              f"{first.lines};{second.lines}", tolerance=0.0, unit="days"))
-    contract_end = one("current_contract_end")
+    contract_end = _only(own, "home_care date", key="current_contract_end")
     rows.append(_finding("transition_by_contract_end", "transition completes by the end of the current contract "
                          "(days to spare >= 0)", (contract_end.value - trans.value).days,
                          max((contract_end.value - trans.value).days, 0), contract_end.source,
@@ -891,7 +900,8 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
     tl = timeline(dates, hc)
     rows += slippage_checks(tl, terms, dates)
     # The start of procurement: "Spring 2021" (paragraph 17) against "from February 2021" and the ITT date.
-    spring, proposed = _step(tl, "procurement_start_projected"), _step(tl, "procurement_start_proposed")
+    spring = _only(tl, "timeline row", key="procurement_start_projected")
+    proposed = _only(tl, "timeline row", key="procurement_start_proposed")
     overlap = proposed["start"] <= spring["end"] and spring["start"] <= proposed["end"]
     itt_inside = spring["start"] <= itt_pub.value <= spring["end"]
     rows.append(_judgement("procurement_start_consistent", "the start of procurement is stated consistently "
@@ -914,7 +924,7 @@ def timeline_checks(dates: pd.DataFrame, terms: pd.DataFrame) -> list[dict]:
                                                         f"{a.value.date()}" for a, b in out_of_order)))
     rows += working_day_checks(dates[(dates["programme"] == hc) & (dates["kind"] == "milestone")])
     # The 2026 pack: the framework let in 2021 is replaced in 2026.
-    replaced = one("framework_replaced")
+    replaced = _only(own, "home_care date", key="framework_replaced")
     years = terms[terms["term"].str.startswith("contract_") & terms["term"].str.endswith("_years")]["value"].sum()
     latest_end = trans.value + pd.DateOffset(years=int(years))
     rows.append(_finding("framework_replacement_within_term", "the framework's replacement year (2026 pack) = the last "
@@ -928,12 +938,11 @@ def slippage_checks(tl: pd.DataFrame, terms: pd.DataFrame, dates: pd.DataFrame) 
     """The stated push-back against the original dates the paper prints, and
     what the original dates derived from it would imply."""
     rows = []
-    deferral = terms.set_index("term").loc["timeline_pushed_back_months"]
-    months = stated_deferral_months(terms)
+    deferral = _deferral(terms)
+    months = int(deferral["value"])
     slip = slippage(tl, months)
     for r in slip[slip["basis"].str.startswith("measured")].itertuples():
-        days = (f"{r.slippage_days_min:.0f} days" if r.slippage_days_min == r.slippage_days_max
-                else f"{r.slippage_days_min:.0f} to {r.slippage_days_max:.0f} days")
+        days = _days_text(r.slippage_days_min, r.slippage_days_max)
         kind, how = reconcile.printed_kind(deferral["value"], r.slippage_months,
                                            reconcile.decimals_of(deferral["printed"]))
         where = f"{deferral['lines']};{r.original_lines};{r.lines}"
@@ -958,8 +967,9 @@ def slippage_checks(tl: pd.DataFrame, terms: pd.DataFrame, dates: pd.DataFrame) 
                          deferral["lines"], tolerance=0.0, unit="count", kind="ok" if not off_days else "review",
                          detail="; ".join(f"'{r.event}' {r.stated_original.date()} ({why})" for r, why in off_days)))
     # The derived original ITT against the pause (paragraph 16: no ITT was attempted once the pressures began).
-    pressures = _one_date(dates, "home_care", "market_pressures")
-    pause = _one_date(dates, "home_care", "pause", "start")
+    own = dates[dates["programme"] == "home_care"]
+    pressures = _only(own, "home_care date", key="market_pressures")
+    pause = _only(own, "home_care date", key="pause", bound="start")
     itt = slip[slip["key"] == "itt_published"].iloc[0]
     before = itt["stated_original"] < pressures.value
     rows.append(_judgement("stated_original_itt_before_pause", "the original ITT date derived from the stated shift "
@@ -1043,7 +1053,7 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
                          ends["source"].iloc[0], reconcile.join_lines(ends["lines"]), tolerance=0.0, unit="count",
                          detail=", ".join(f"{v.date()}" for v in dict.fromkeys(ends["value"]))))
     end = ends.iloc[-1]
-    start = _one_date(dates, dm, "new_arrangement_start")
+    start = _only(dates[dates["programme"] == dm], "dementia date", key="new_arrangement_start")
     rows.append(_finding("dementia_seamless_transition", "the new arrangement starts the day after the current "
                          "contract ends (days)", 1, (start.value - end.value).days, start.source,
                          reconcile.join_lines([end.lines, start.lines]), tolerance=0.0, unit="days"))
@@ -1054,18 +1064,18 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
     rows.append(_finding("dementia_milestones_in_order", "procurement key dates are in order (pairs out of order)", 0,
                          len(bad), ms["source"].iloc[0], reconcile.span_lines(ms["lines"]), tolerance=0.0, unit="count",
                          detail="; ".join(bad)))
-    commence = _step(tl, "commencement")
+    commence = _only(tl, "timeline row", key="commencement")
     same = commence["start"].to_period("M") == start.value.to_period("M")
     rows.append(_judgement("dementia_commencement_matches", "the contract commencement month is the month of the new "
                            "arrangement", f"{commence['start']:%B %Y}", f"{start.value.date()}", commence["source"],
                            reconcile.join_lines([start.lines, commence["lines"]]), "ok" if same else "mismatch"))
-    mob = _step(tl, "mobilisation")
+    mob = _only(tl, "timeline row", key="mobilisation")
     rows.append(_finding("dementia_mobilisation_before_commencement", "the contract commences the day after "
                          f"mobilisation ends (days from {mob['end'].date()} to {commence['start'].date()})", 1,
                          (commence["start"] - mob["end"]).days, commence["source"],
                          reconcile.span_lines([mob["lines"], commence["lines"]]), tolerance=0.0, unit="days"))
-    eia = _step(tl, "eia_to_cabinet")
-    advert = _step(tl, "advert_published")
+    eia = _only(tl, "timeline row", key="eia_to_cabinet")
+    advert = _only(tl, "timeline row", key="advert_published")
     rows.append(_judgement("dementia_eia_before_advert", "the completed EIA goes to Cabinet before the advert",
                            f"{eia['start']:%B %Y}", f"advert {advert['start']:%B %Y}", eia["source"],
                            reconcile.join_lines([eia["lines"], advert["lines"]]), "ok" if eia["end"] < advert["start"] else "review"))

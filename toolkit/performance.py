@@ -154,24 +154,9 @@ def load_registry(data_dir=None) -> pd.DataFrame:
     return frame
 
 
-#: The last registries :func:`measures` summarised, with their summaries: the
-#: national functions ask for one measure at a time, hundreds of times a run.
-_MEASURES_CACHE: list[tuple[pd.DataFrame, pd.DataFrame]] = []
-
-
 def measures(registry: pd.DataFrame) -> pd.DataFrame:
     """One row per measure: key, polarity, unit, cumulative, ASCOF code, the
-    editions it appears in and its latest description.  (A registry frame is
-    treated as read-only: the summary of the same frame object is reused.)"""
-    for frame, summary in _MEASURES_CACHE:
-        if frame is registry:
-            return summary.copy()
-    summary = _measures(registry)
-    _MEASURES_CACHE[:] = [(registry, summary)] + _MEASURES_CACHE[:3]
-    return summary.copy()
-
-
-def _measures(registry: pd.DataFrame) -> pd.DataFrame:
+    editions it appears in and its latest description."""
     rows = []
     for measure, group in registry.sort_values("edition").groupby("measure", sort=False):
         last = group.iloc[-1]
@@ -296,13 +281,16 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
     return out
 
 
+#: The ``versus_*`` claims and the comparator statistic each is about, in the
+#: order of the national file's groups (England, council type, region).
+COMPARATORS = {"versus_england": "england", "versus_shire": "shire", "versus_east_midlands": "east_midlands"}
+#: The wording-only claims :func:`text_claims` checks (unit text).
+WORDING_CLAIMS = (*COMPARATORS, "peer_group_rank", "not_quartile", "quartile_movement")
 PROSE_STATISTICS = (
     "leicestershire", "numerator", "denominator", "england", "shire", "east_midlands", "peer_group",
     "nearest_neighbour", "quartile", "top_quartile_threshold", "top_quartile_gap", "change_percent",
     "change_points", "target", "milestone", "above_milestone", "admissions", "admissions_forecast",
-    "admissions_target", "monthly_average",
-    # wording-only claims (unit text)
-    "versus_england", "versus_shire", "versus_east_midlands", "peer_group_rank", "not_quartile", "quartile_movement",
+    "admissions_target", "monthly_average", *WORDING_CLAIMS,
 )
 #: Text claims and the words each may hold.  ``versus_*``: the council's figure
 #: against that comparator; ``peer_group_rank``: its place among the peer
@@ -315,9 +303,8 @@ CLAIM_WORDS = {
     "peer_group_rank": {"lowest": 1, "second lowest": 2},
     "quartile_movement": {"up a quartile": -1, "down a quartile": 1},
 }
-CLAIM_TEXT = ("quartile", "not_quartile", "versus_england", "versus_shire", "versus_east_midlands",
-              "peer_group_rank", "quartile_movement")
-COMPARATORS = {"versus_england": "england", "versus_shire": "shire", "versus_east_midlands": "east_midlands"}
+#: The statistics that hold words, not figures.
+CLAIM_TEXT = ("quartile", *WORDING_CLAIMS)
 
 
 def _claim_problem(statistic: str, value: str) -> str | None:
@@ -335,7 +322,10 @@ def _claim_problem(statistic: str, value: str) -> str | None:
 
 
 def load_prose(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Figures from the reports' prose, keyed by the registry's measure keys."""
+    """Figures from the reports' prose, keyed by the registry's measure keys.
+
+    Adds ``number`` (the value of a figure) and ``ytd`` (not a full-year
+    figure: the note says April-November, November or to date)."""
     registry = load_registry(data_dir) if registry is None else registry
     cols = [Column("edition", "int", choices=tuple(str(e) for e in EDITIONS)), Column("measure"),
             Column("period", pattern=r"\d{4}-\d{2}"), Column("statistic", choices=PROSE_STATISTICS),
@@ -355,6 +345,7 @@ def load_prose(data_dir=None, registry: pd.DataFrame | None = None) -> pd.DataFr
     if problems:
         raise LoaderError(path, problems)
     frame["number"] = pd.to_numeric(frame["value"].where(frame["unit"] != "text"), errors="coerce")
+    frame["ytd"] = frame["note"].fillna("").str.contains("Apr-Nov|November|to date")
     return frame
 
 
@@ -596,7 +587,7 @@ def quartile_grid(quartile_frame: pd.DataFrame, up_to: int | None = None,
     labels: the quartile, or "not N" where the papers only say the council
     was not in quartile N (``not_quartile`` in ``prose``)."""
     sources = sources_up_to(up_to)
-    moves = quartile_movements(quartile_frame[quartile_frame["source"].isin(sources)])
+    moves = quartile_movements(quartile_frame, up_to)
     grid = moves.pivot(index="measure", columns="period", values="quartile")
     labels = moves.pivot(index="measure", columns="period", values="quartile").map(
         lambda q: "" if pd.isna(q) else f"{q:g}")
@@ -678,10 +669,12 @@ def quartiles(dashboard: pd.DataFrame, prose: pd.DataFrame) -> pd.DataFrame:
     return both[both["quartile"].notna()].sort_values(["measure", "period", "origin"]).reset_index(drop=True)
 
 
-def quartile_movements(quartile_frame: pd.DataFrame) -> pd.DataFrame:
+def quartile_movements(quartile_frame: pd.DataFrame, up_to: int | None = None) -> pd.DataFrame:
     """Quartile by measure and period (dashboard first, else prose) and the
     movement from the previous period with a published quartile
-    (``from_period``; negative = moved up)."""
+    (``from_period``; negative = moved up), from statements published up to
+    edition ``up_to``."""
+    quartile_frame = quartile_frame[quartile_frame["source"].isin(sources_up_to(up_to))]
     q = quartile_frame.sort_values(["measure", "period", "origin"]).groupby(["measure", "period"], as_index=False).first()
     q["from_period"] = q.groupby("measure")["period"].shift()
     q["movement"] = q.groupby("measure")["quartile"].diff()
@@ -698,7 +691,7 @@ def _council_value(dashboard: pd.DataFrame, prose: pd.DataFrame, edition: int, m
     """The council's full-year figure for a period as one edition gives it:
     the prose figure, else the dashboard's (not in-year, not a forecast)."""
     p = prose[(prose["edition"] == edition) & (prose["measure"] == measure) & (prose["period"] == period)
-              & (prose["statistic"] == "leicestershire") & ~prose["note"].fillna("").str.contains("Apr-Nov|November|to date")]
+              & (prose["statistic"] == "leicestershire") & ~prose["ytd"]]
     if len(p):
         return float(p["number"].iloc[0]), f"prose {p['printed'].iloc[0] or p['value'].iloc[0]} (line {p['lines'].iloc[0]})"
     d = dashboard[(dashboard["edition"] == edition) & (dashboard["measure"] == measure) & (dashboard["period"] == period)
@@ -723,12 +716,14 @@ def _direction_word(value: float, comparator: float, word: str, polarity: str) -
 
 
 def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataFrame,
-                national: pd.DataFrame | None = None, area: str = LEICESTERSHIRE) -> pd.DataFrame:
-    """Every wording-only claim of the prose (above or below a comparator,
-    place in the peer group, a quartile the council is not in, a quartile
-    movement) with what the data say: ``status`` is ``confirmed``,
-    ``differs`` or ``not checkable`` (neither the papers nor the national
-    file give the figures), and ``basis`` says what it was checked against.
+                national: pd.DataFrame | None = None, area: str = LEICESTERSHIRE,
+                up_to: int | None = None) -> pd.DataFrame:
+    """Every wording-only claim of the prose published up to edition
+    ``up_to`` (above or below a comparator, place in the peer group, a
+    quartile the council is not in, a quartile movement) with what the data
+    say: ``status`` is ``confirmed``, ``differs`` or ``not checkable``
+    (neither the papers nor the national file give the figures), and
+    ``basis`` says what it was checked against.
 
     Comparators are taken from the papers where they print both figures,
     else from the national file (the median of the councils of England, of
@@ -738,7 +733,8 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
     covered = set(national["measure"]) if national is not None else set()
     quarts = quartile_movements(quartiles(dashboard, prose)).set_index(["measure", "period"])["quartile"]
     rows = []
-    claims = prose[prose["statistic"].isin(list(COMPARATORS) + ["peer_group_rank", "not_quartile", "quartile_movement"])]
+    claims = prose[prose["statistic"].isin(WORDING_CLAIMS)
+                   & prose["source"].isin(sources_up_to(up_to))]
     for _, c in claims.iterrows():
         measure, period, st, word = c["measure"], c["period"], c["statistic"], str(c["value"]).lower()
         polarity = meta.loc[measure, "polarity"]
@@ -756,7 +752,7 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
                 basis = f"{where} against {COMPARATORS[st]} {comp['printed'].iloc[0] or cv} (line {comp['lines'].iloc[0]})"
             elif nat_ok:
                 med = group_medians(national, registry, measure, period, area).set_index("group")
-                group = {"versus_england": 0, "versus_shire": 1, "versus_east_midlands": 2}[st]
+                group = list(COMPARATORS).index(st)
                 g = med.iloc[group]
                 computed = _direction_word(float(g["council"]), float(g["median"]), expected, polarity)
                 basis = (f"national file: {g['council']:g} against the median {g['median']:g} of {g['n']} councils "
@@ -947,7 +943,6 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
         dash = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
                          & (dashboard["period"] == p["period"]) & (dashboard["part"] == want[p["statistic"]])
                          & dashboard["field"].isin(fields) & dashboard["number"].notna()]
-        note = p["note"] or ""
         if p["statistic"] in ("target", "milestone"):
             # a November milestone against the dashboard's milestone, a target against a target
             is_milestone = dash["note"].fillna("").str.contains("Milestone")
@@ -961,7 +956,7 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
                 continue
         elif p["unit"] == "count":
             # counts only against the same span (April-November or full year)
-            dash = dash[dash["ytd"] == ("Apr-Nov" in note)]
+            dash = dash[dash["ytd"] == p["ytd"]]
         for _, cell in dash.iterrows():
             if p["unit"] == "percent" or p["unit"] == "per_100k":
                 dec = reconcile.decimals_of(p["printed"] or p["value"])
@@ -1263,15 +1258,17 @@ def national_placeholders(national: pd.DataFrame) -> pd.DataFrame:
 
 def national_measure(measure: str, registry: pd.DataFrame) -> pd.Series:
     """The registry entry of a measure given by key (``reablement_no_ongoing``)
-    or by the national file's code (``ASC5``)."""
-    meta = measures(registry)
-    hit = meta[(meta["measure"] == measure) | (meta["national_code"] == measure)]
+    or by the national file's code (``ASC5``): its last edition's row, with
+    ``ascof`` "" where it has none."""
+    hit = registry[(registry["measure"] == measure) | (registry["national_code"] == measure)]
     if hit.empty:
+        known = registry[registry["national_code"].fillna("") != ""].drop_duplicates("measure")
         raise KeyError(f"unknown measure key {measure!r}; known national measures: "
-                       + ", ".join(f"{m} ({c})" for m, c in meta[meta['national_code'] != ''][['measure', 'national_code']].itertuples(index=False)))
-    row = hit.iloc[0]
+                       + ", ".join(f"{m} ({c})" for m, c in known[["measure", "national_code"]].itertuples(index=False)))
+    row = hit.sort_values("edition").iloc[-1].copy()
     if not row["national_code"]:
         raise KeyError(f"measure {row['measure']!r} is not in the national reference data")
+    row["ascof"] = row["ascof"] or ""
     return row
 
 
@@ -1436,8 +1433,7 @@ def national_findings(national: pd.DataFrame, registry: pd.DataFrame, dashboard:
     # the council's full-year figures as the dashboards and the prose print them
     vals = dashboard[(dashboard["part"] == "value") & dashboard["field"].isin(["previous"]) & dashboard["number"].notna()
                      & ~dashboard["ytd"]].assign(origin="dashboard")
-    said = prose[(prose["statistic"] == "leicestershire") & prose["number"].notna()
-                 & ~prose["note"].fillna("").str.contains("Apr-Nov|November|to date")].assign(origin="prose")
+    said = prose[(prose["statistic"] == "leicestershire") & prose["number"].notna() & ~prose["ytd"]].assign(origin="prose")
     for _, c in pd.concat([vals, said], ignore_index=True).iterrows():
         if (c["measure"], c["period"]) not in mine.index:
             continue
