@@ -2,7 +2,10 @@
 <date>` into a fresh folder, through the session's ``meeting_packs``, which
 the domain tests read too): every meeting's analyses execute and show that
 meeting's published figures; then `scrutiny reproduce` on the latest pack runs
-it a second time and finds every table, figure and page identical."""
+it a second time and finds every table, figure and page identical.  The packs
+are made with two jobs, every notebook on a kernel of its own; `reproduce`
+runs with one, on kernels started ahead with the analyses' imports made
+(``report.KernelPool``), so this also shows those kernels change no output."""
 import json
 import subprocess
 import sys

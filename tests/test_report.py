@@ -108,3 +108,30 @@ def test_parallel_jobs_give_the_same_pack(fixture_analyses, tmp_path):
     a = report.output_hashes(packs[0].path)
     b = report.output_hashes(packs[1].path)
     assert a["figure_and_table/figures/fixture_bars.png"] == b["figure_and_table/figures/fixture_bars.png"]
+
+
+def test_kernels_started_ahead_one_per_notebook_and_all_stopped(fixture_analyses, tmp_path, monkeypatch):
+    started = []
+    start = report.KernelPool._start
+
+    def counted(pool):
+        kernel = start(pool)
+        started.append(kernel[0])
+        return kernel
+
+    monkeypatch.setattr(report.KernelPool, "_start", counted)
+    result = report.run_pack(fixture_meeting("figure_and_table", "raising", "slow"), reports_dir=tmp_path,
+                             progress=False, notebooks_dir=fixture_analyses, timeout=3)
+    assert [r.status for r in result.notebooks] == ["ok", "failed", "timeout"]
+    assert len(started) == 3  # none started beyond the notebooks, whatever their end
+    assert not [km for km in started if km.has_kernel]
+
+
+def test_a_dying_kernel_names_its_cell_and_the_next_notebook_still_runs(fixture_analyses, tmp_path):
+    result = report.run_pack(fixture_meeting("dying", "figure_and_table"), reports_dir=tmp_path, progress=False,
+                             notebooks_dir=fixture_analyses)
+    dying, fine = result.notebooks
+    assert dying.status == "failed" and fine.status == "ok"
+    assert dying.error["cell_index"] == 3 and dying.error["ename"] == "DeadKernelError"
+    assert dying.describe_error().startswith("notebook dying.ipynb, cell 3 of the source notebook: `import os`")
+    assert (result.path / "notebooks" / "dying.ipynb").exists() and (result.path / "dying.html").exists()

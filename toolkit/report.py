@@ -16,6 +16,7 @@ own partial output in ``reports/<date>.failed/`` for diagnosis.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import multiprocessing
@@ -70,7 +71,173 @@ class NotebookResult:
 
 # --- one notebook -------------------------------------------------------------
 
-def execute_notebook(
+#: Modules a pack kernel imports while it waits for its notebook: what the
+#: analyses' first cells import, in the order most of them import it.  The
+#: imports bind no name in the notebook's namespace and leave the execution
+#: count at 1, so a notebook runs as in a fresh kernel (the stored notebooks,
+#: which nbval re-executes in fresh kernels, are compared with a pack's).
+PRELOAD = ("pandas", "seaborn", "IPython.display", "toolkit.figures", "toolkit.meeting", "toolkit.reconcile",
+           "toolkit.disclosure", "toolkit.budget", "toolkit.safeguarding", "toolkit.homecare", "toolkit.waiting",
+           "toolkit.performance", "toolkit.direct_payments", "toolkit.communities", "holidays")
+
+
+class KernelPool:
+    """Kernels started ahead of need, for a run of ``count`` notebooks one
+    after another.  While one notebook runs, the kernel for the next starts,
+    makes the :data:`PRELOAD` imports on the other core and has its client
+    connected, so the run waits for one kernel start instead of one per
+    notebook.  Each kernel runs one notebook only; it is asked to shut down
+    as soon as its notebook ends, and is reaped once it has gone.  No kernel
+    is started beyond ``count``.  Use as a context manager."""
+
+    def __init__(self, count: int, cwd: str | Path, preload: Iterable[str] = PRELOAD):
+        from jupyter_core.utils import run_sync
+
+        self.run = run_sync
+        self.left, self.cwd = count, str(cwd)
+        lines = [f"for _m in {tuple(preload)!r}: __import__(_m)", "del _m"] if preload else []
+        # what nbclient passes a kernel it starts, and the imports
+        self.arguments = [*KERNEL_ARGS, "--HistoryManager.hist_file=:memory:",
+                          *(f"--IPKernelApp.exec_lines={line}" for line in lines)]
+        self._next = None
+        self._stopping: list = []
+        if count > 0:
+            self._next = self._start()
+
+    def _start(self) -> tuple:
+        from jupyter_client import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=KERNEL)
+        self.run(km.start_kernel)(extra_arguments=self.arguments, cwd=self.cwd)
+        kc = km.client()
+        kc.start_channels()  # subscribed now, so no message is missed later
+        return km, kc
+
+    def take(self) -> tuple:
+        """The next kernel's manager and client; starts the one after."""
+        if self.left <= 0 or self._next is None:
+            raise RuntimeError("every kernel of the pool has been taken")
+        kernel, self._next = self._next, None
+        self.left -= 1
+        self._reap(wait=False)
+        if self.left:
+            self._next = self._start()
+        return kernel
+
+    def ready(self, kernel: tuple, timeout: float) -> None:
+        """Wait until the kernel answers (it may still be making its imports).
+
+        jupyter_client's ``wait_for_ready`` does the same and then listens to
+        the kernel's broadcasts for a further 0.2 s to discard stale ones;
+        nbclient keeps only replies to its own requests, so that wait (a
+        tenth of a small notebook's run) is left out."""
+        from queue import Empty
+
+        km, kc = kernel
+
+        async def answered() -> None:
+            deadline = time.monotonic() + timeout
+            while True:
+                kc.kernel_info()
+                try:
+                    reply = await kc.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    kc._handle_kernel_info_reply(reply)
+                    return
+                if not await km.is_alive():
+                    raise RuntimeError("the kernel died before it answered")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the kernel did not answer within {timeout:g} s")
+
+        self.run(answered)()
+        kc.allow_stdin = False
+
+    def release(self, kernel: tuple, ok: bool = True) -> None:
+        """The notebook has ended: close the client and stop the kernel (at
+        once after a failure, since it may still be busy in a cell)."""
+        km, kc = kernel
+        kc.stop_channels()
+        if ok:
+            self.run(km.request_shutdown)()
+            self._stopping.append(km)
+        else:
+            self.run(km.shutdown_kernel)(now=True)
+
+    def _reap(self, wait: bool) -> None:
+        for km in list(self._stopping):
+            if wait or not self.run(km.is_alive)():
+                self.run(km.finish_shutdown)()
+                self.run(km.cleanup_resources)()
+                self._stopping.remove(km)
+
+    def close(self) -> None:
+        if self._next is not None:
+            self.release(self._next, ok=False)
+            self._next = None
+        self._reap(wait=True)
+
+    def __enter__(self) -> "KernelPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@functools.cache
+def _engine() -> str:
+    """Register the runner's papermill engine; returns its name.
+
+    It is papermill's nbclient engine with three changes: it runs on a kernel
+    from a :class:`KernelPool` when given one (``kernels``); it gives the
+    injected parameters cell a fixed id, so that pages are byte-identical run
+    to run; and it writes what was executed to ``partial_path`` when the run
+    is cut short (a timeout, a dead kernel), since papermill writes the
+    notebook only at the end (saving after every cell cost about 0.1 s a
+    notebook)."""
+    from nbformat import write
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class PackEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, kernels=None,
+                                     partial_path=None, **kwargs):
+            for cell in nb_man.nb.cells:
+                if "injected-parameters" in cell.metadata.get("tags", []):
+                    cell["id"] = "injected-parameters"
+            kwargs.pop("input_path", None)
+            kwargs.pop("startup_timeout", None)
+            timeout = execution_timeout or kwargs.pop("timeout", None)
+            kernel = kernels.take() if kernels is not None else None
+            client = PapermillNotebookClient(
+                nb_man, km=kernel[0] if kernel else None, timeout=timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file, **kwargs)
+            ok = False
+            try:
+                if kernel:
+                    kernels.ready(kernel, start_timeout)
+                    client.kc = kernel[1]
+                client.execute()
+                ok = True
+            except BaseException:
+                if partial_path:
+                    write(nb_man.nb, str(partial_path))
+                raise
+            finally:
+                if kernel:
+                    kernels.release(kernel, ok=ok)
+            return nb_man.nb
+
+    papermill_engines.register("toolkit-pack", PackEngine)
+    return "toolkit-pack"
+
+
+def run_notebook(
     meeting_date: str,
     name: str,
     parameters: dict,
@@ -78,8 +245,10 @@ def execute_notebook(
     timeout: float | None = None,
     progress: bool = True,
     notebooks_dir: str | Path | None = None,
+    kernels: KernelPool | None = None,
 ) -> NotebookResult:
-    """Execute ``notebooks/<name>.ipynb`` into ``pack_dir`` and export its HTML.
+    """Execute ``notebooks/<name>.ipynb`` into ``pack_dir/notebooks/`` (on a
+    kernel of ``kernels`` if given, else on a kernel of its own).
 
     ``timeout`` bounds the whole notebook in seconds (papermill's own timeout
     is per cell): each cell is given what is left of the budget.
@@ -107,11 +276,15 @@ def execute_notebook(
             str(source_dir / f"{name}.ipynb"),
             str(out_nb),
             parameters=parameters,
+            engine_name=_engine(),
+            request_save_on_cell_execute=False,
             kernel_name=KERNEL,
             cwd=str(source_dir),
             progress_bar={"desc": f"{meeting_date} {name}", "leave": True} if progress else False,
             timeout_func=timeout_func,
             extra_arguments=KERNEL_ARGS,
+            kernels=kernels,
+            partial_path=out_nb,
         )
     except PapermillExecutionError as exc:
         status = "failed"
@@ -127,10 +300,23 @@ def execute_notebook(
                  "evalue": (f"the notebook exceeded its whole-notebook timeout of {timeout:g} s"
                             if timed_out else str(exc).strip().splitlines()[-1] if str(exc).strip() else "")}
     seconds = round(time.monotonic() - started, 3)
-    if out_nb.exists():
-        _stable_cell_ids(out_nb)
-        export_html(out_nb, pack_dir / f"{name}.html")
     return NotebookResult(meeting_date, name, status, seconds, error)
+
+
+def export_page(pack_dir: str | Path, name: str) -> None:
+    """The page of an executed notebook of the pack, if it was written."""
+    out_nb = Path(pack_dir) / "notebooks" / f"{name}.ipynb"
+    if out_nb.exists():
+        export_html(out_nb, Path(pack_dir) / f"{name}.html")
+
+
+def execute_notebook(meeting_date: str, name: str, parameters: dict, pack_dir: str | Path,
+                     timeout: float | None = None, progress: bool = True,
+                     notebooks_dir: str | Path | None = None) -> NotebookResult:
+    """:func:`run_notebook` on a kernel of its own, then its page."""
+    result = run_notebook(meeting_date, name, parameters, pack_dir, timeout, progress, notebooks_dir)
+    export_page(pack_dir, name)
+    return result
 
 
 def _source_index(nb_path: Path, index: int | None) -> int | None:
@@ -161,39 +347,21 @@ def _cell_index(nb_path: Path, cell) -> int | None:
     return None
 
 
-def _stable_cell_ids(path: Path) -> None:
-    """Papermill gives its injected cell a random id; make it a fixed one so
-    the exported page is byte-identical run to run."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = "injected-parameters"
-    nbformat.write(nb, path)
+PAGE_TEMPLATE = Path(__file__).with_name("templates") / "page.html.j2"
 
 
 def export_html(notebook: Path, target: Path) -> None:
-    """The councillor's page: outputs only, no code, no prompts."""
+    """The councillor's page: outputs only, no code, no prompts; each figure
+    with its summary as alternative text (:data:`PAGE_TEMPLATE`)."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    from bs4 import BeautifulSoup
-
     nb = nbformat.read(notebook, as_version=4)
-    alts = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if "image/png" in out.get("data", {}):
-                meta = out.get("metadata", {})
-                alts.append(meta.get("image/png", {}).get("alt") or meta.get("alt") or "figure")
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="lab", template_file=str(PAGE_TEMPLATE), exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.log.setLevel("ERROR")
     body, _ = exporter.from_notebook_node(nb)
-    soup = BeautifulSoup(body, features="html.parser")
-    for img, alt in zip(soup.select(".jp-OutputArea-output img"), alts):
-        img.attrs["alt"] = alt
-    target.write_text(str(soup), encoding="utf-8")
+    target.write_text(body, encoding="utf-8")
 
 
 def _run_task(task: tuple) -> NotebookResult:
@@ -239,7 +407,7 @@ def run_packs(
                           work[m.date], timeout, progress, notebooks_dir))
     results: list[NotebookResult]
     if jobs <= 1 or len(tasks) <= 1:
-        results = [_run_task(t) for t in tasks]
+        results = _run_in_turn(tasks, Path(notebooks_dir or NOTEBOOKS_DIR))
     else:
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
@@ -249,6 +417,23 @@ def run_packs(
         mine = [r for r in results if r.meeting == m.date]
         packs.append(_finish_pack(m, work[m.date], reports_dir, mine, started[m.date], timeout, jobs, notebooks_dir))
     return packs
+
+
+def _run_in_turn(tasks: list[tuple], cwd: Path) -> list[NotebookResult]:
+    """The notebooks one after another on kernels started ahead, each page
+    exported on a thread while the next notebook runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    results, exported = [], []
+    with ThreadPoolExecutor(1) as pages:
+        with KernelPool(len(tasks), cwd) as kernels:
+            for task in tasks:
+                results.append(run_notebook(*task, kernels=kernels))
+                exported.append(pages.submit(export_page, task[3], task[1]))
+        # the last kernel is stopped while the last page is written
+    for done in exported:
+        done.result()
+    return results
 
 
 def run_pack(meeting: Meeting, **kwargs) -> PackResult:
