@@ -1219,32 +1219,33 @@ def load_national(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Dat
     path = national_path(data_dir)
     raw = parse_frame(read_table(path), NATIONAL_COLUMNS, path,
                       unique=["Financial year", "Local authority code", "Code"])
-    by_code = {r["national_code"]: r for _, r in registry.iterrows() if r.get("national_code")}
+    # the registry row of each national code (its last edition's, as listed)
+    coded = registry[[bool(c) for c in registry["national_code"]]]
+    by_code = coded.drop_duplicates("national_code", keep="last").set_index("national_code")
+    code, value = raw["Code"], raw["Value"]
+    known = code.isin(by_code.index)
+    lo, hi = code.map(by_code["valid_min"]).astype(float), code.map(by_code["valid_max"]).astype(float)
+    outside = known & value.notna() & ~((lo <= value) & (value <= hi))
+    placeholder = known & (value == 0) & code.map(by_code["zero_not_published"]).eq(True)
     problems = []
-    placeholder = []
-    for row, rec in raw.iterrows():
-        info = by_code.get(rec["Code"])
-        if info is None:
-            problems.append(Problem(column="Code", row=int(row), found=rec["Code"],
-                                    expected="a national code mapped in the measure registry (" + ", ".join(sorted(by_code)) + ")"))
-            placeholder.append(False)
-            continue
-        lo, hi = float(info["valid_min"]), float(info["valid_max"])
-        value = rec["Value"]
-        placeholder.append(bool(not _missing(value) and value == 0 and info["zero_not_published"]))
-        if not _missing(value) and not (lo <= value <= hi):
-            problems.append(Problem(column="Value", row=int(row), found=str(value),
-                                    expected=f"a value from {lo:g} to {hi:g} for {rec['Code']} ({info['measure']}, "
+    for row in raw.index[(~known | outside).to_numpy()]:
+        if not known[row]:
+            problems.append(Problem(column="Code", row=int(row), found=code[row],
+                                    expected="a national code mapped in the measure registry (" + ", ".join(sorted(by_code.index)) + ")"))
+        else:
+            info = by_code.loc[code[row]]
+            problems.append(Problem(column="Value", row=int(row), found=str(value[row]),
+                                    expected=f"a value from {lo[row]:g} to {hi[row]:g} for {code[row]} ({info['measure']}, "
                                              f"valid range in the measure registry)"))
     if problems:
         raise LoaderError(path, problems)
     out = pd.DataFrame({
         "year": raw["Financial year"], "area_code": raw["Local authority code"], "area_name": raw["Local authority name"],
-        "council_type": raw["Entity_Name"], "region": raw["Region"], "code": raw["Code"],
-        "measure": [by_code[c]["measure"] for c in raw["Code"]],
-        "ascof": [by_code[c]["ascof"] or "" for c in raw["Code"]],
-        "value": raw["Value"], "published_median": raw["MEDIAN"],
-        "placeholder": placeholder, "file_row": raw.index.astype(int),
+        "council_type": raw["Entity_Name"], "region": raw["Region"], "code": code,
+        "measure": code.map(by_code["measure"]),
+        "ascof": code.map(by_code["ascof"].fillna("")),
+        "value": value, "published_median": raw["MEDIAN"],
+        "placeholder": placeholder.to_numpy(), "file_row": raw.index.astype(int),
     })
     out.loc[out["placeholder"], "value"] = float("nan")
     return out.sort_values(["measure", "year", "area_code"]).reset_index(drop=True)
