@@ -131,16 +131,20 @@ def load_registry(data_dir=None) -> pd.DataFrame:
     path = registry_path(data_dir)
     frame = parse_frame(read_table(path), REGISTRY_COLUMNS, path, unique=["measure", "edition"])
     problems = []
-    for measure, group in frame.groupby("measure", sort=False):
+    records = list(zip(frame.index, frame.to_dict("records")))
+    by_measure: dict[str, list] = {}
+    for row, rec in records:
+        by_measure.setdefault(rec["measure"], []).append((row, rec))
+    for measure, group in by_measure.items():
+        first = group[0][1]
         for col in ("unit", "polarity", "ascof", "national_code"):
-            first = group.iloc[0]
-            for row, rec in group.iloc[1:].iterrows():
+            for row, rec in group[1:]:
                 if (rec[col] or "") != (first[col] or ""):
                     problems.append(Problem(
                         column=col, row=int(row), found=str(rec[col]),
                         expected=f"the same {col} across editions for measure '{measure}' "
                                  f"({col} mismatch across editions: {first[col]!r} in {first['edition']})"))
-    for row, rec in frame.iterrows():
+    for row, rec in records:
         if not rec["national_code"]:
             continue
         lo, hi = rec["valid_min"], rec["valid_max"]
