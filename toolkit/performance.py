@@ -228,12 +228,12 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
     frame = load_published("performance_dashboard", DASHBOARD_COLUMNS, data_dir=data_dir,
                            unique=["edition", "measure", "column", "part"], value_kind="str")
     path = resolve_data_dir(data_dir) / "published" / "performance_dashboard.csv"
-    reg = registry.set_index(["measure", "edition"])
+    reg_unit = {(m, e): u for m, e, u in registry[["measure", "edition", "unit"]].itertuples(index=False)}
     problems = []
     units_seen: dict[str, tuple[str, int]] = {}
-    for row, rec in frame.iterrows():
+    for row, rec in zip(frame.index, frame.to_dict("records")):
         key = (rec["measure"], rec["edition"])
-        if key not in reg.index:
+        if key not in reg_unit:
             problems.append(Problem(column="measure", row=int(row), found=rec["measure"],
                                     expected=f"a measure key of the registry for edition {rec['edition']} (unknown measure key)"))
             continue
@@ -260,7 +260,7 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
             except ValueError:
                 problems.append(Problem(column="value", row=int(row), found=rec["value"], expected="a number"))
         if rec["part"] in ("value", "low", "high"):
-            expected = reg.loc[key, "unit"]
+            expected = reg_unit[key]
             if rec["unit"] != expected:
                 problems.append(Problem(column="unit", row=int(row), found=rec["unit"],
                                         expected=f"{expected}, the registry unit of '{rec['measure']}' (unit mismatch)"))
