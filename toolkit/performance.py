@@ -1150,11 +1150,15 @@ def dashboard_tables(dashboard: pd.DataFrame, registry: pd.DataFrame) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def findings(data_dir=None) -> pd.DataFrame:
-    """Every performance check, including the ``ok`` rows."""
-    registry = load_registry(data_dir)
-    dashboard = load_dashboard(data_dir, registry)
-    prose = load_prose(data_dir, registry)
+def findings(data_dir=None, *, registry: pd.DataFrame | None = None, dashboard: pd.DataFrame | None = None,
+             prose: pd.DataFrame | None = None, national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every performance check, including the ``ok`` rows.
+
+    Frames already loaded from ``data_dir`` (registry, dashboard, prose,
+    national) may be passed in; the others are loaded."""
+    registry = load_registry(data_dir) if registry is None else registry
+    dashboard = load_dashboard(data_dir, registry) if dashboard is None else dashboard
+    prose = load_prose(data_dir, registry) if prose is None else prose
     tables = dashboard_tables(dashboard, registry)
     rows = []
     rows += _ratio_findings(dashboard, prose)
@@ -1166,12 +1170,11 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += _quartile_findings(quartiles(dashboard, prose))
     rows += _cqc_findings(load_cqc(data_dir))
     rows += _use_of_resources_findings(load_use_of_resources(data_dir))
-    if national_path(data_dir).exists():
+    if national is None and national_path(data_dir).exists():
         national = load_national(data_dir, registry)
+    if national is not None:
         rows += national_findings(national, registry, dashboard, prose)
         rows += placeholder_findings(national)
-    else:
-        national = None
     rows += _claim_findings(text_claims(dashboard, prose, registry, national))
     return reconcile.frame(rows)
 
