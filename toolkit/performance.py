@@ -1300,21 +1300,33 @@ def national_table(national: pd.DataFrame, registry: pd.DataFrame, measure: str,
     both methods and where they disagree, and the percentile
     100 x (n - rank) / (n - 1)."""
     info = national_measure(measure, registry)
-    sub = national[(national["measure"] == info["measure"]) & (national["year"] == year) & national["value"].notna()]
+    return _national_table(_rows_of(national, info, year), info, year, national)
+
+
+def _rows_of(national: pd.DataFrame, info: pd.Series, year: str) -> pd.DataFrame:
+    """The national file's rows of one measure (its registry entry) and year."""
+    return national[(national["measure"] == info["measure"]) & (national["year"] == year)]
+
+
+def _national_table(rows: pd.DataFrame, info: pd.Series, year: str, national: pd.DataFrame) -> pd.DataFrame:
+    """:func:`national_table` from ``rows``, the national file's rows of the
+    measure (``info``, its registry entry) and year."""
+    sub = rows[rows["value"].notna()]
     if sub.empty:
         raise KeyError(f"no national values for {info['measure']} ({info['national_code']}) in {year!r}; "
                        f"years: {', '.join(sorted(national[national['measure'] == info['measure']]['year'].unique()))}")
-    out = sub[["area_code", "area_name", "council_type", "region", "value"]].copy()
-    n = len(out)
-    out["rank"] = _ranks(out["value"], info["polarity"])
-    out["n"] = n
-    out["quartile_rank"] = [math.ceil(4 * r / n) for r in out["rank"]]
+    n = len(sub)
+    rank = _ranks(sub["value"], info["polarity"])
     points = tuple(sub["value"].quantile([0.25, 0.5, 0.75], interpolation="linear"))
-    out["quartile_interpolated"] = [_interpolated_quartile(v, points, info["polarity"]) for v in out["value"]]
-    out["methods_disagree"] = out["quartile_rank"] != out["quartile_interpolated"]
-    out["percentile_100_best"] = [round(percentile_of_rank(r, n), 1) for r in out["rank"]]
-    out.insert(0, "year", year)
-    out.insert(0, "measure", info["measure"])
+    by_rank = [math.ceil(4 * r / n) for r in rank]
+    interpolated = [_interpolated_quartile(v, points, info["polarity"]) for v in sub["value"]]
+    out = pd.DataFrame({
+        "measure": info["measure"], "year": year,
+        **{c: sub[c] for c in ("area_code", "area_name", "council_type", "region", "value")},
+        "rank": rank, "n": n, "quartile_rank": by_rank, "quartile_interpolated": interpolated,
+        "methods_disagree": [a != b for a, b in zip(by_rank, interpolated)],
+        "percentile_100_best": [round(percentile_of_rank(r, n), 1) for r in rank],
+    })
     return out.sort_values(["rank", "area_name"]).reset_index(drop=True)
 
 
@@ -1339,13 +1351,20 @@ def national_position(measure: str, year: str, area: str = LEICESTERSHIRE, *, me
     registry = load_registry(data_dir) if registry is None else registry
     national = load_national(data_dir, registry) if national is None else national
     info = national_measure(measure, registry)
-    table = national_table(national, registry, info["measure"], year)
-    rows = national[(national["measure"] == info["measure"]) & (national["year"] == year) & (national["area_code"] == area)]
-    if rows.empty:
+    return _national_position(_rows_of(national, info, year), info, year, area, method, national)
+
+
+def _national_position(rows: pd.DataFrame, info: pd.Series, year: str, area: str, method: str,
+                       national: pd.DataFrame) -> dict:
+    """:func:`national_position` from ``rows``, the national file's rows of
+    the measure (``info``, its registry entry) and year."""
+    table = _national_table(rows, info, year, national)
+    own = rows[rows["area_code"] == area]
+    if own.empty:
         raise KeyError(f"area {area!r} has no row for {info['measure']} in {year}")
     mine = table[table["area_code"] == area]
     base = {"measure": info["measure"], "code": info["national_code"], "year": year, "area": area,
-            "area_name": rows["area_name"].iloc[0], "polarity": info["polarity"], "method": method,
+            "area_name": own["area_name"].iloc[0], "polarity": info["polarity"], "method": method,
             "n": len(table), "median": float(table["value"].median())}
     if mine.empty:  # blank: not published for this council
         return {**base, "value": float("nan"), "rank": None, "quartile": None, "percentile": float("nan"),
@@ -1395,8 +1414,11 @@ def rank_history(national: pd.DataFrame, registry: pd.DataFrame, area: str = LEI
     measure's polarity (for a measure without one, ``percentile_100_best``
     is the share of councils with a lower value, not a judgement)."""
     rows = []
-    for (measure, year), _ in national.groupby(["measure", "year"]):
-        pos = national_position(measure, year, area, national=national, registry=registry)
+    infos: dict[str, pd.Series] = {}
+    for (measure, year), part in national.groupby(["measure", "year"]):
+        if measure not in infos:
+            infos[measure] = national_measure(measure, registry)
+        pos = _national_position(part, infos[measure], year, area, "rank", national)
         row = {k: pos[k] for k in ("measure", "code", "year", "polarity", "value", "median", "rank", "n", "quartile",
                                    "quartile_interpolated", "method")}
         row["percentile_100_best"] = pos["percentile"]
