@@ -899,10 +899,17 @@ def ratio_check(numerator, denominator, published, printed, num_printed=None, de
     return round(computed, 4), "mismatch", detail
 
 
+def _groups_with(frame: pd.DataFrame, key: list[str], column: str, value) -> pd.DataFrame:
+    """The rows of ``frame`` whose group (by ``key``) has a row with ``column`` == ``value``."""
+    keys = frame.set_index(key).index
+    return frame[keys.isin(keys[(frame[column] == value).to_numpy()])]
+
+
 def _ratio_findings(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[dict]:
     rows = []
     # numerators and denominators printed in dashboard cells (2019 "17/18")
-    cells = dashboard[dashboard["part"].isin(["value", "numerator", "denominator"])]
+    cells = _groups_with(dashboard[dashboard["part"].isin(["value", "numerator", "denominator"])],
+                         ["edition", "measure", "column"], "part", "numerator")
     for (ed, measure, column), g in cells.groupby(["edition", "measure", "column"]):
         parts = g.set_index("part")
         if not {"numerator", "denominator", "value"} <= set(parts.index):
@@ -912,7 +919,8 @@ def _ratio_findings(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[dict]:
         rows.append(reconcile.finding(DOMAIN, "ratio", f"{measure} {v['period']}: dashboard percentage against its numerator and denominator",
                                       v["number"], computed, v["source"], v["lines"], kind=kind, unit="percent", detail=detail))
     # numerators and denominators in the prose, against the prose figure and the dashboard figure
-    pr = prose[prose["statistic"].isin(["leicestershire", "numerator", "denominator"])]
+    pr = _groups_with(prose[prose["statistic"].isin(["leicestershire", "numerator", "denominator"])],
+                      ["edition", "measure", "period"], "statistic", "numerator")
     for (ed, measure, period), g in pr.groupby(["edition", "measure", "period"]):
         parts = g.set_index("statistic")
         if not {"numerator", "denominator"} <= set(parts.index):
