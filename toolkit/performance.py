@@ -950,20 +950,20 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
     rows = []
     want = {"leicestershire": "value", "admissions": "count", "admissions_forecast": "count",
             "target": "value", "milestone": "value"}
+    key = ["edition", "measure", "period"]
+    figures_of = dict(iter(dashboard[dashboard["number"].notna()].groupby([*key, "part"])))
+    forecast_of = dashboard[dashboard["part"] == "value"].groupby(key)["forecast"].any()
     for _, p in prose[prose["statistic"].isin(list(want))].iterrows():
         fields = ["target"] if p["statistic"] in ("target", "milestone") else ["performance", "previous"]
-        dash = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
-                         & (dashboard["period"] == p["period"]) & (dashboard["part"] == want[p["statistic"]])
-                         & dashboard["field"].isin(fields) & dashboard["number"].notna()]
+        dash = figures_of.get((p["edition"], p["measure"], p["period"], want[p["statistic"]]), dashboard.iloc[:0])
+        dash = dash[dash["field"].isin(fields)]
         if p["statistic"] in ("target", "milestone"):
             # a November milestone against the dashboard's milestone, a target against a target
             is_milestone = dash["note"].fillna("").str.contains("Milestone")
             dash = dash[is_milestone] if p["statistic"] == "milestone" else dash[~is_milestone]
         elif p["statistic"] != "leicestershire":
             # admissions: actual counts against actual, forecasts against forecasts
-            forecast = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
-                                 & (dashboard["period"] == p["period"]) & (dashboard["part"] == "value")]
-            is_forecast = bool(forecast["forecast"].any())
+            is_forecast = bool(forecast_of.get((p["edition"], p["measure"], p["period"]), False))
             if is_forecast != (p["statistic"] == "admissions_forecast"):
                 continue
         elif p["unit"] == "count":
