@@ -734,7 +734,8 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
     the council's type or of its region: not the published averages, which
     the file does not hold)."""
     meta = measures(registry).set_index("measure")
-    covered = set(national["measure"]) if national is not None else set()
+    # the (measure, year) pairs the national file has values for
+    valued = set() if national is None else set(national[national["value"].notna()].groupby(["measure", "year"]).size().index)
     quarts = quartile_movements(quartiles(dashboard, prose)).set_index(["measure", "period"])["quartile"]
     rows = []
     claims = prose[prose["statistic"].isin(WORDING_CLAIMS)
@@ -743,8 +744,7 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
         measure, period, st, word = c["measure"], c["period"], c["statistic"], str(c["value"]).lower()
         polarity = meta.loc[measure, "polarity"]
         computed, basis = None, ""
-        nat_ok = measure in covered and (national is not None) and bool(
-            ((national["measure"] == measure) & (national["year"] == period) & national["value"].notna()).any())
+        nat_ok = (measure, period) in valued
         if st in COMPARATORS:
             claim, expected = word, CLAIM_WORDS["versus"][word]
             value, where = _council_value(dashboard, prose, c["edition"], measure, period)
