@@ -183,8 +183,8 @@ def small_multiples(frame: pd.DataFrame, x: str, y: str, facet: str, hue: str, *
             ax.plot(line[x], line[y], color=colour, marker=marker, markersize=3.5, linewidth=1.2, label=str(h))
         ax.set_title(str(name), fontsize=8)
         ax.tick_params(labelsize=7)
-        if xticks is not None:
-            ax.set_xticks(xticks)
+    if xticks is not None:
+        flat[0].set_xticks(xticks)  # the panels share one x axis: its ticks are set once for all
     for ax in flat[len(facets):]:
         ax.set_visible(False)
     for ax in axes[-1]:

@@ -131,16 +131,20 @@ def load_registry(data_dir=None) -> pd.DataFrame:
     path = registry_path(data_dir)
     frame = parse_frame(read_table(path), REGISTRY_COLUMNS, path, unique=["measure", "edition"])
     problems = []
-    for measure, group in frame.groupby("measure", sort=False):
+    records = list(zip(frame.index, frame.to_dict("records")))
+    by_measure: dict[str, list] = {}
+    for row, rec in records:
+        by_measure.setdefault(rec["measure"], []).append((row, rec))
+    for measure, group in by_measure.items():
+        first = group[0][1]
         for col in ("unit", "polarity", "ascof", "national_code"):
-            first = group.iloc[0]
-            for row, rec in group.iloc[1:].iterrows():
+            for row, rec in group[1:]:
                 if (rec[col] or "") != (first[col] or ""):
                     problems.append(Problem(
                         column=col, row=int(row), found=str(rec[col]),
                         expected=f"the same {col} across editions for measure '{measure}' "
                                  f"({col} mismatch across editions: {first[col]!r} in {first['edition']})"))
-    for row, rec in frame.iterrows():
+    for row, rec in records:
         if not rec["national_code"]:
             continue
         lo, hi = rec["valid_min"], rec["valid_max"]
@@ -224,12 +228,12 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
     frame = load_published("performance_dashboard", DASHBOARD_COLUMNS, data_dir=data_dir,
                            unique=["edition", "measure", "column", "part"], value_kind="str")
     path = resolve_data_dir(data_dir) / "published" / "performance_dashboard.csv"
-    reg = registry.set_index(["measure", "edition"])
+    reg_unit = {(m, e): u for m, e, u in registry[["measure", "edition", "unit"]].itertuples(index=False)}
     problems = []
     units_seen: dict[str, tuple[str, int]] = {}
-    for row, rec in frame.iterrows():
+    for row, rec in zip(frame.index, frame.to_dict("records")):
         key = (rec["measure"], rec["edition"])
-        if key not in reg.index:
+        if key not in reg_unit:
             problems.append(Problem(column="measure", row=int(row), found=rec["measure"],
                                     expected=f"a measure key of the registry for edition {rec['edition']} (unknown measure key)"))
             continue
@@ -256,7 +260,7 @@ def load_dashboard(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Da
             except ValueError:
                 problems.append(Problem(column="value", row=int(row), found=rec["value"], expected="a number"))
         if rec["part"] in ("value", "low", "high"):
-            expected = reg.loc[key, "unit"]
+            expected = reg_unit[key]
             if rec["unit"] != expected:
                 problems.append(Problem(column="unit", row=int(row), found=rec["unit"],
                                         expected=f"{expected}, the registry unit of '{rec['measure']}' (unit mismatch)"))
@@ -730,7 +734,8 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
     the council's type or of its region: not the published averages, which
     the file does not hold)."""
     meta = measures(registry).set_index("measure")
-    covered = set(national["measure"]) if national is not None else set()
+    # the (measure, year) pairs the national file has values for
+    valued = set() if national is None else set(national[national["value"].notna()].groupby(["measure", "year"]).size().index)
     quarts = quartile_movements(quartiles(dashboard, prose)).set_index(["measure", "period"])["quartile"]
     rows = []
     claims = prose[prose["statistic"].isin(WORDING_CLAIMS)
@@ -739,8 +744,7 @@ def text_claims(dashboard: pd.DataFrame, prose: pd.DataFrame, registry: pd.DataF
         measure, period, st, word = c["measure"], c["period"], c["statistic"], str(c["value"]).lower()
         polarity = meta.loc[measure, "polarity"]
         computed, basis = None, ""
-        nat_ok = measure in covered and (national is not None) and bool(
-            ((national["measure"] == measure) & (national["year"] == period) & national["value"].notna()).any())
+        nat_ok = (measure, period) in valued
         if st in COMPARATORS:
             claim, expected = word, CLAIM_WORDS["versus"][word]
             value, where = _council_value(dashboard, prose, c["edition"], measure, period)
@@ -895,10 +899,17 @@ def ratio_check(numerator, denominator, published, printed, num_printed=None, de
     return round(computed, 4), "mismatch", detail
 
 
+def _groups_with(frame: pd.DataFrame, key: list[str], column: str, value) -> pd.DataFrame:
+    """The rows of ``frame`` whose group (by ``key``) has a row with ``column`` == ``value``."""
+    keys = frame.set_index(key).index
+    return frame[keys.isin(keys[(frame[column] == value).to_numpy()])]
+
+
 def _ratio_findings(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[dict]:
     rows = []
     # numerators and denominators printed in dashboard cells (2019 "17/18")
-    cells = dashboard[dashboard["part"].isin(["value", "numerator", "denominator"])]
+    cells = _groups_with(dashboard[dashboard["part"].isin(["value", "numerator", "denominator"])],
+                         ["edition", "measure", "column"], "part", "numerator")
     for (ed, measure, column), g in cells.groupby(["edition", "measure", "column"]):
         parts = g.set_index("part")
         if not {"numerator", "denominator", "value"} <= set(parts.index):
@@ -908,7 +919,8 @@ def _ratio_findings(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[dict]:
         rows.append(reconcile.finding(DOMAIN, "ratio", f"{measure} {v['period']}: dashboard percentage against its numerator and denominator",
                                       v["number"], computed, v["source"], v["lines"], kind=kind, unit="percent", detail=detail))
     # numerators and denominators in the prose, against the prose figure and the dashboard figure
-    pr = prose[prose["statistic"].isin(["leicestershire", "numerator", "denominator"])]
+    pr = _groups_with(prose[prose["statistic"].isin(["leicestershire", "numerator", "denominator"])],
+                      ["edition", "measure", "period"], "statistic", "numerator")
     for (ed, measure, period), g in pr.groupby(["edition", "measure", "period"]):
         parts = g.set_index("statistic")
         if not {"numerator", "denominator"} <= set(parts.index):
@@ -938,20 +950,20 @@ def _prose_vs_dashboard(dashboard: pd.DataFrame, prose: pd.DataFrame) -> list[di
     rows = []
     want = {"leicestershire": "value", "admissions": "count", "admissions_forecast": "count",
             "target": "value", "milestone": "value"}
+    key = ["edition", "measure", "period"]
+    figures_of = dict(iter(dashboard[dashboard["number"].notna()].groupby([*key, "part"])))
+    forecast_of = dashboard[dashboard["part"] == "value"].groupby(key)["forecast"].any()
     for _, p in prose[prose["statistic"].isin(list(want))].iterrows():
         fields = ["target"] if p["statistic"] in ("target", "milestone") else ["performance", "previous"]
-        dash = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
-                         & (dashboard["period"] == p["period"]) & (dashboard["part"] == want[p["statistic"]])
-                         & dashboard["field"].isin(fields) & dashboard["number"].notna()]
+        dash = figures_of.get((p["edition"], p["measure"], p["period"], want[p["statistic"]]), dashboard.iloc[:0])
+        dash = dash[dash["field"].isin(fields)]
         if p["statistic"] in ("target", "milestone"):
             # a November milestone against the dashboard's milestone, a target against a target
             is_milestone = dash["note"].fillna("").str.contains("Milestone")
             dash = dash[is_milestone] if p["statistic"] == "milestone" else dash[~is_milestone]
         elif p["statistic"] != "leicestershire":
             # admissions: actual counts against actual, forecasts against forecasts
-            forecast = dashboard[(dashboard["edition"] == p["edition"]) & (dashboard["measure"] == p["measure"])
-                                 & (dashboard["period"] == p["period"]) & (dashboard["part"] == "value")]
-            is_forecast = bool(forecast["forecast"].any())
+            is_forecast = bool(forecast_of.get((p["edition"], p["measure"], p["period"]), False))
             if is_forecast != (p["statistic"] == "admissions_forecast"):
                 continue
         elif p["unit"] == "count":
@@ -1146,11 +1158,15 @@ def dashboard_tables(dashboard: pd.DataFrame, registry: pd.DataFrame) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def findings(data_dir=None) -> pd.DataFrame:
-    """Every performance check, including the ``ok`` rows."""
-    registry = load_registry(data_dir)
-    dashboard = load_dashboard(data_dir, registry)
-    prose = load_prose(data_dir, registry)
+def findings(data_dir=None, *, registry: pd.DataFrame | None = None, dashboard: pd.DataFrame | None = None,
+             prose: pd.DataFrame | None = None, national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every performance check, including the ``ok`` rows.
+
+    Frames already loaded from ``data_dir`` (registry, dashboard, prose,
+    national) may be passed in; the others are loaded."""
+    registry = load_registry(data_dir) if registry is None else registry
+    dashboard = load_dashboard(data_dir, registry) if dashboard is None else dashboard
+    prose = load_prose(data_dir, registry) if prose is None else prose
     tables = dashboard_tables(dashboard, registry)
     rows = []
     rows += _ratio_findings(dashboard, prose)
@@ -1162,12 +1178,11 @@ def findings(data_dir=None) -> pd.DataFrame:
     rows += _quartile_findings(quartiles(dashboard, prose))
     rows += _cqc_findings(load_cqc(data_dir))
     rows += _use_of_resources_findings(load_use_of_resources(data_dir))
-    if national_path(data_dir).exists():
+    if national is None and national_path(data_dir).exists():
         national = load_national(data_dir, registry)
+    if national is not None:
         rows += national_findings(national, registry, dashboard, prose)
         rows += placeholder_findings(national)
-    else:
-        national = None
     rows += _claim_findings(text_claims(dashboard, prose, registry, national))
     return reconcile.frame(rows)
 
@@ -1219,32 +1234,33 @@ def load_national(data_dir=None, registry: pd.DataFrame | None = None) -> pd.Dat
     path = national_path(data_dir)
     raw = parse_frame(read_table(path), NATIONAL_COLUMNS, path,
                       unique=["Financial year", "Local authority code", "Code"])
-    by_code = {r["national_code"]: r for _, r in registry.iterrows() if r.get("national_code")}
+    # the registry row of each national code (its last edition's, as listed)
+    coded = registry[[bool(c) for c in registry["national_code"]]]
+    by_code = coded.drop_duplicates("national_code", keep="last").set_index("national_code")
+    code, value = raw["Code"], raw["Value"]
+    known = code.isin(by_code.index)
+    lo, hi = code.map(by_code["valid_min"]).astype(float), code.map(by_code["valid_max"]).astype(float)
+    outside = known & value.notna() & ~((lo <= value) & (value <= hi))
+    placeholder = known & (value == 0) & code.map(by_code["zero_not_published"]).eq(True)
     problems = []
-    placeholder = []
-    for row, rec in raw.iterrows():
-        info = by_code.get(rec["Code"])
-        if info is None:
-            problems.append(Problem(column="Code", row=int(row), found=rec["Code"],
-                                    expected="a national code mapped in the measure registry (" + ", ".join(sorted(by_code)) + ")"))
-            placeholder.append(False)
-            continue
-        lo, hi = float(info["valid_min"]), float(info["valid_max"])
-        value = rec["Value"]
-        placeholder.append(bool(not _missing(value) and value == 0 and info["zero_not_published"]))
-        if not _missing(value) and not (lo <= value <= hi):
-            problems.append(Problem(column="Value", row=int(row), found=str(value),
-                                    expected=f"a value from {lo:g} to {hi:g} for {rec['Code']} ({info['measure']}, "
+    for row in raw.index[(~known | outside).to_numpy()]:
+        if not known[row]:
+            problems.append(Problem(column="Code", row=int(row), found=code[row],
+                                    expected="a national code mapped in the measure registry (" + ", ".join(sorted(by_code.index)) + ")"))
+        else:
+            info = by_code.loc[code[row]]
+            problems.append(Problem(column="Value", row=int(row), found=str(value[row]),
+                                    expected=f"a value from {lo[row]:g} to {hi[row]:g} for {code[row]} ({info['measure']}, "
                                              f"valid range in the measure registry)"))
     if problems:
         raise LoaderError(path, problems)
     out = pd.DataFrame({
         "year": raw["Financial year"], "area_code": raw["Local authority code"], "area_name": raw["Local authority name"],
-        "council_type": raw["Entity_Name"], "region": raw["Region"], "code": raw["Code"],
-        "measure": [by_code[c]["measure"] for c in raw["Code"]],
-        "ascof": [by_code[c]["ascof"] or "" for c in raw["Code"]],
-        "value": raw["Value"], "published_median": raw["MEDIAN"],
-        "placeholder": placeholder, "file_row": raw.index.astype(int),
+        "council_type": raw["Entity_Name"], "region": raw["Region"], "code": code,
+        "measure": code.map(by_code["measure"]),
+        "ascof": code.map(by_code["ascof"].fillna("")),
+        "value": value, "published_median": raw["MEDIAN"],
+        "placeholder": placeholder.to_numpy(), "file_row": raw.index.astype(int),
     })
     out.loc[out["placeholder"], "value"] = float("nan")
     return out.sort_values(["measure", "year", "area_code"]).reset_index(drop=True)
@@ -1292,21 +1308,33 @@ def national_table(national: pd.DataFrame, registry: pd.DataFrame, measure: str,
     both methods and where they disagree, and the percentile
     100 x (n - rank) / (n - 1)."""
     info = national_measure(measure, registry)
-    sub = national[(national["measure"] == info["measure"]) & (national["year"] == year) & national["value"].notna()]
+    return _national_table(_rows_of(national, info, year), info, year, national)
+
+
+def _rows_of(national: pd.DataFrame, info: pd.Series, year: str) -> pd.DataFrame:
+    """The national file's rows of one measure (its registry entry) and year."""
+    return national[(national["measure"] == info["measure"]) & (national["year"] == year)]
+
+
+def _national_table(rows: pd.DataFrame, info: pd.Series, year: str, national: pd.DataFrame) -> pd.DataFrame:
+    """:func:`national_table` from ``rows``, the national file's rows of the
+    measure (``info``, its registry entry) and year."""
+    sub = rows[rows["value"].notna()]
     if sub.empty:
         raise KeyError(f"no national values for {info['measure']} ({info['national_code']}) in {year!r}; "
                        f"years: {', '.join(sorted(national[national['measure'] == info['measure']]['year'].unique()))}")
-    out = sub[["area_code", "area_name", "council_type", "region", "value"]].copy()
-    n = len(out)
-    out["rank"] = _ranks(out["value"], info["polarity"])
-    out["n"] = n
-    out["quartile_rank"] = [math.ceil(4 * r / n) for r in out["rank"]]
+    n = len(sub)
+    rank = _ranks(sub["value"], info["polarity"])
     points = tuple(sub["value"].quantile([0.25, 0.5, 0.75], interpolation="linear"))
-    out["quartile_interpolated"] = [_interpolated_quartile(v, points, info["polarity"]) for v in out["value"]]
-    out["methods_disagree"] = out["quartile_rank"] != out["quartile_interpolated"]
-    out["percentile_100_best"] = [round(percentile_of_rank(r, n), 1) for r in out["rank"]]
-    out.insert(0, "year", year)
-    out.insert(0, "measure", info["measure"])
+    by_rank = [math.ceil(4 * r / n) for r in rank]
+    interpolated = [_interpolated_quartile(v, points, info["polarity"]) for v in sub["value"]]
+    out = pd.DataFrame({
+        "measure": info["measure"], "year": year,
+        **{c: sub[c] for c in ("area_code", "area_name", "council_type", "region", "value")},
+        "rank": rank, "n": n, "quartile_rank": by_rank, "quartile_interpolated": interpolated,
+        "methods_disagree": [a != b for a, b in zip(by_rank, interpolated)],
+        "percentile_100_best": [round(percentile_of_rank(r, n), 1) for r in rank],
+    })
     return out.sort_values(["rank", "area_name"]).reset_index(drop=True)
 
 
@@ -1331,13 +1359,20 @@ def national_position(measure: str, year: str, area: str = LEICESTERSHIRE, *, me
     registry = load_registry(data_dir) if registry is None else registry
     national = load_national(data_dir, registry) if national is None else national
     info = national_measure(measure, registry)
-    table = national_table(national, registry, info["measure"], year)
-    rows = national[(national["measure"] == info["measure"]) & (national["year"] == year) & (national["area_code"] == area)]
-    if rows.empty:
+    return _national_position(_rows_of(national, info, year), info, year, area, method, national)
+
+
+def _national_position(rows: pd.DataFrame, info: pd.Series, year: str, area: str, method: str,
+                       national: pd.DataFrame) -> dict:
+    """:func:`national_position` from ``rows``, the national file's rows of
+    the measure (``info``, its registry entry) and year."""
+    table = _national_table(rows, info, year, national)
+    own = rows[rows["area_code"] == area]
+    if own.empty:
         raise KeyError(f"area {area!r} has no row for {info['measure']} in {year}")
     mine = table[table["area_code"] == area]
     base = {"measure": info["measure"], "code": info["national_code"], "year": year, "area": area,
-            "area_name": rows["area_name"].iloc[0], "polarity": info["polarity"], "method": method,
+            "area_name": own["area_name"].iloc[0], "polarity": info["polarity"], "method": method,
             "n": len(table), "median": float(table["value"].median())}
     if mine.empty:  # blank: not published for this council
         return {**base, "value": float("nan"), "rank": None, "quartile": None, "percentile": float("nan"),
@@ -1387,8 +1422,11 @@ def rank_history(national: pd.DataFrame, registry: pd.DataFrame, area: str = LEI
     measure's polarity (for a measure without one, ``percentile_100_best``
     is the share of councils with a lower value, not a judgement)."""
     rows = []
-    for (measure, year), _ in national.groupby(["measure", "year"]):
-        pos = national_position(measure, year, area, national=national, registry=registry)
+    infos: dict[str, pd.Series] = {}
+    for (measure, year), part in national.groupby(["measure", "year"]):
+        if measure not in infos:
+            infos[measure] = national_measure(measure, registry)
+        pos = _national_position(part, infos[measure], year, area, "rank", national)
         row = {k: pos[k] for k in ("measure", "code", "year", "polarity", "value", "median", "rank", "n", "quartile",
                                    "quartile_interpolated", "method")}
         row["percentile_100_best"] = pos["percentile"]
