@@ -190,7 +190,8 @@ def _parse_column(col: Column, texts: pd.Series) -> tuple[pd.Series, np.ndarray]
     cells surely parsed (a boolean array).  A cell marked not good is not
     necessarily bad: :func:`_parse_cell` decides it (and words its problem),
     so both paths accept exactly the same cells."""
-    empty = (texts == "").to_numpy(dtype=bool)
+    cells = texts.to_numpy(dtype=object)
+    empty = cells == ""
     if col.kind == "date":
         shaped = texts.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
         values = pd.to_datetime(texts.where(shaped), format="%Y-%m-%d", errors="coerce")
@@ -206,13 +207,13 @@ def _parse_column(col: Column, texts: pd.Series) -> tuple[pd.Series, np.ndarray]
         values = low.map(lambda v: True if v in _TRUE else False if v in _FALSE else None).astype(object)
         good = low.isin(_TRUE | _FALSE).to_numpy()
     else:
-        cells = texts.to_numpy(dtype=object, copy=True)
-        cells[empty] = None
-        values = pd.Series(cells, index=texts.index, dtype=object)
+        values = pd.Series(np.where(empty, None, cells), index=texts.index, dtype=object)
         good = ~empty
-    if col.choices is not None:
-        shown = values.map(lambda v: str(v)) if col.kind != "str" else texts
-        good = good & shown.isin(col.choices).to_numpy()
+    if col.choices is not None and col.kind == "str":
+        chosen = set(col.choices)
+        good = good & np.array([c in chosen for c in cells], dtype=bool)
+    elif col.choices is not None:
+        good = good & values.map(lambda v: str(v)).isin(col.choices).to_numpy()
     if col.pattern is not None:
         good = good & texts.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
     if col.min is not None:
@@ -297,9 +298,10 @@ def parse_frame(
     parsed: dict[str, pd.Series] = {}
     for col in columns:
         if col.name not in present:
-            parsed[col.name] = pd.Series(None, index=raw.index, dtype=object)
+            parsed[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
             continue
-        texts = raw[col.name].astype(str)
+        texts = raw[col.name]
+        texts = texts if texts.dtype == "str" else texts.astype(str)  # read_csv's text is already str
         values, good = _parse_column(col, texts.str.strip())
         for row in texts.index[~good]:
             # the vectorised pass is strict; each cell it doubts is parsed alone
@@ -323,7 +325,7 @@ def parse_frame(
             series = values.astype(object)
             parsed[col.name] = series.astype("boolean") if col.nullable else series
         else:
-            parsed[col.name] = values.astype(object)
+            parsed[col.name] = values
     # one frame built at once: the file's columns in order (parsed where the
     # schema names them), then the absent optional ones
     out = pd.DataFrame({**{c: parsed.pop(c, raw[c]) for c in raw.columns}, **parsed}, index=raw.index)
