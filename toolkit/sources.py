@@ -125,6 +125,24 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise LoaderError(path, "the file to exist")
+    # A file read before in this process, with the same bytes, is not read
+    # again: the overview's catalog and every domain's loaders read the same files.
+    try:
+        key = (str(path.resolve()), sheet, hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return _read_table(path, sheet)  # not a readable file: its error, as reading it gives
+    if key not in _READ_CACHE:
+        _READ_CACHE[key] = _read_table(path, sheet)
+        while len(_READ_CACHE) > 128:
+            _READ_CACHE.pop(next(iter(_READ_CACHE)))
+    return _READ_CACHE[key].copy()
+
+
+#: Frames :func:`read_table` has read in this process, by file and content.
+_READ_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _read_table(path: Path, sheet: str | int) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
