@@ -643,8 +643,9 @@ def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, prev
     year = edition_years(edition)[0]
     from_text = not old.empty and set(old["origin"]) == {"report text"}
     rows = []
+    cur_by, old_by = dict(list(cur.groupby("item_key"))), dict(list(old.groupby("item_key")))
     for key in sorted(set(cur["item_key"]) | set(old["item_key"])):
-        c, o = cur[cur["item_key"] == key], old[old["item_key"] == key]
+        c, o = cur_by.get(key, cur.iloc[0:0]), old_by.get(key, old.iloc[0:0])
         this = c if not c.empty else o
         common = sorted(set(c["year"]) & set(o["year"]))
         status_from = "item key" if c.empty or o.empty else "figures"
@@ -872,15 +873,17 @@ def _division_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
+def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str,
+                   table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each printed division of an edition beside the Appendix A row it rounds
     (£): a group total, a section total or a line of the same name, in that
     order of preference.  Divisions with no such row (or an edition with no
-    Appendix A) get NaN."""
+    Appendix A) get NaN.  ``table`` is :func:`revenue_table` of the edition,
+    made here unless given."""
     split = division_split(divisions, edition)
     if edition not in set(revenue["edition"]):
         return split.assign(appendix_a_net=float("nan"), appendix_a_lines="", appendix_a_line="")
-    table = revenue_table(revenue, edition)
+    table = revenue_table(revenue, edition) if table is None else table
     lines_of = revenue[revenue["edition"] == edition].drop_duplicates(["group", "section", "line"]) \
         .set_index(["group", "section", "line"])["lines"]
     rank = {"department_total": 0, "group_total": 1, "section_total": 2, "line": 3}
@@ -924,12 +927,14 @@ def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: s
                                        "appendix_a_net_gbp", "appendix_a_lines"])
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame) -> list[dict]:
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame,
+                    tables: dict[str, pd.DataFrame] | None = None) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
     matches the summary net; each £m figure is its Appendix A row rounded;
     each percentage is the division's share of the net budget, exact from
     Appendix A where the pack has it (else from the printed £m and the
-    summary's £000), classed by reconcile.printed_kind."""
+    summary's £000), classed by reconcile.printed_kind.  ``tables``:
+    :func:`revenue_table` by edition, made here for any not given."""
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -938,7 +943,7 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.
         parts = money[money["division"] != "Department Total"]
         year = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=year, line="net")
-        exact = division_exact(revenue, divisions, edition).set_index("division")
+        exact = division_exact(revenue, divisions, edition, (tables or {}).get(edition)).set_index("division")
         if not total.empty:
             t = total.iloc[0]
             n = len(parts)
@@ -1380,15 +1385,17 @@ def check_bcf(bcf: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> list[dict]:
     """Appendix A: employees + running expenses + internal income = gross;
     gross + external income = net; lines add up to section totals, to group
     totals (ASC, C&W) and to the department total, column by column; the
     department net equals the summary net; the previous-year column's total
-    equals the summary's sub total (the starting budget)."""
+    equals the summary's sub total (the starting budget).  ``tables``:
+    :func:`revenue_table` by edition, made here for any not given."""
     rows = []
     for edition, frame in revenue.groupby("edition", sort=False):
-        table = revenue_table(frame, edition)
+        table = (tables or {}).get(edition)
+        table = revenue_table(frame, edition) if table is None else table
         lines_of = frame.drop_duplicates(["group", "section", "line"]).set_index(["group", "section", "line"])["lines"]
         src = frame["source"].iloc[0]
         for r in table.itertuples():
@@ -1463,9 +1470,11 @@ def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None,
     and ``history`` their :func:`item_history`, so that a caller holding them
     does not load or compute them again."""
     d = load_all(data_dir) if data is None else data
+    # Appendix A laid out once per edition, for the division and revenue checks
+    tables = {e: revenue_table(d["revenue"], e) for e in dict.fromkeys(d["revenue"]["edition"])}
     rows = []
     rows += check_bridge(d["summary"])
-    rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
+    rows += check_divisions(d["divisions"], d["summary"], d["revenue"], tables)
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
     rows += check_prose_amounts(d["prose_amounts"], d["items"], d["prose"])
@@ -1473,7 +1482,7 @@ def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None,
     rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])
-    rows += check_revenue(d["revenue"], d["summary"])
+    rows += check_revenue(d["revenue"], d["summary"], tables)
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
     rows += check_item_links(d["items"], d["prose"], d["item_keys"], history)
     return reconcile.frame(rows)
