@@ -439,14 +439,17 @@ def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 
     first = frame.groupby("item_key")["order"].min()
     last = frame.groupby("item_key")["order"].max()
     later = frame[(frame["stars"] != "") & (frame["item_key"].map(first) == frame["order"])]
-    words = dict(zip(frame.index, frame["description"].map(_description_words)))
-    last_order = frame["item_key"].map(last)
+    # every item once, as a record with its words: each carried-over item is
+    # scored against the earlier dropped ones without filtering the frame again
+    pool = [(r, _description_words(r.description), last_) for r, last_ in
+            zip(frame.itertuples(), frame["item_key"].map(last))]
     rows = []
     for b in later.itertuples():
-        earlier = frame[(frame["appendix"] == b.appendix) & (frame["order"] < b.order) & (last_order < b.order)]
-        words_b = words[b.Index]
-        for a in earlier.itertuples():
-            score = _word_overlap(words[a.Index], words_b)
+        words_b = _description_words(b.description)
+        for a, words_a, last_a in pool:
+            if a.appendix != b.appendix or not (a.order < b.order and last_a < b.order):
+                continue
+            score = _word_overlap(words_a, words_b)
             if score >= threshold:
                 rows.append({"edition": b.edition, "ref": b.ref, "stars": b.stars, "description": b.description,
                              "source": b.source, "lines": b.lines, "earlier_edition": a.edition, "earlier_ref": a.ref,
