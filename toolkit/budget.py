@@ -1016,16 +1016,17 @@ def check_item_totals(items: pd.DataFrame, totals: pd.DataFrame, summary: pd.Dat
     for (edition, appendix), frame in totals.groupby(["edition", "appendix"], sort=False):
         its = items[(items["edition"] == edition) & (items["appendix"] == appendix)]
         grand_name = frame["total"].iloc[-1]
+        parts = {}  # section (None: all) -> its items, their count and their rows by year
         for r in frame.itertuples():
-            if r.total == grand_name:
-                part = its
-            else:
-                section = "Communities and Wellbeing" if ("C&W" in r.total or "Communities" in r.total) else "Adult Social Care"
-                part = its[its["section"] == section]
-            computed = part[part["year"] == r.year]["value"].sum()
+            section = None if r.total == grand_name else (
+                "Communities and Wellbeing" if ("C&W" in r.total or "Communities" in r.total) else "Adult Social Care")
+            if section not in parts:
+                part = its if section is None else its[its["section"] == section]
+                parts[section] = (part, part["ref"].nunique(), dict(list(part.groupby("year", sort=False))))
+            part, count, by_year = parts[section]
+            computed = by_year.get(r.year, part.iloc[0:0])["value"].sum()
             rows.append(_f("items_total", f"{edition} Appendix {appendix} '{r.total}' {r.year} = sum of items (cumulative)",
-                           r.value, computed, r.source, r.lines, unit="gbp_thousands",
-                           detail=f"{part['ref'].nunique()} items"))
+                           r.value, computed, r.source, r.lines, unit="gbp_thousands", detail=f"{count} items"))
         grand = frame[frame["total"] == grand_name].set_index("year")["value"]
         grand = grand.reindex(edition_years(edition))
         increments = in_year(grand)
