@@ -21,6 +21,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import reconcile
@@ -241,9 +242,10 @@ def load_revenue(data_dir=None) -> pd.DataFrame:
     return frame
 
 
-def load_item_keys(data_dir=None) -> pd.DataFrame:
+def load_item_keys(data_dir=None, items: pd.DataFrame | None = None, prose: pd.DataFrame | None = None) -> pd.DataFrame:
     """The stable item keys (data/mappings/budget_item_keys.csv): which
-    reference in which edition is which item."""
+    reference in which edition is which item.  ``items`` and ``prose``, the
+    tables the keys are checked against, are loaded unless given."""
     path = resolve_data_dir(data_dir) / "mappings" / "budget_item_keys.csv"
     cols = [Column("item_key", pattern=r"[a-z0-9_]+"), _EDITION, Column("appendix", choices=("B", "C")),
             Column("ref", pattern=r"(G|AC)\d+"), Column("match", choices=("description", "judgement")),
@@ -255,7 +257,8 @@ def load_item_keys(data_dir=None) -> pd.DataFrame:
                                          found=f"{frame.at[r, 'item_key']} | {frame.at[r, 'edition']}", row=int(r))
                                  for r in frame.index[dup]])
     frame["note"] = frame["note"].fillna("")
-    items, prose = load_items(data_dir), load_prose_items(data_dir)
+    items = load_items(data_dir) if items is None else items
+    prose = load_prose_items(data_dir) if prose is None else prose
     known = set(zip(items["edition"], items["appendix"], items["ref"]))
     known |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(prose["edition"], prose["ref"])}
     unknown = [r for r in frame.index if (frame.at[r, "edition"], frame.at[r, "appendix"], frame.at[r, "ref"]) not in known]
@@ -271,21 +274,25 @@ UNASSIGNED = "unassigned"
 DIVISION_BASES = ("heading", "appendix_a_line", "description", UNASSIGNED)
 
 
-def load_item_divisions(data_dir=None) -> pd.DataFrame:
+def load_item_divisions(data_dir=None, divisions: pd.DataFrame | None = None, revenue: pd.DataFrame | None = None,
+                        items: pd.DataFrame | None = None, prose: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which division of the net budget split (budget_divisions.csv) each
     Appendix B/C item (for 2018, each item the report heads) falls in
     (data/mappings/budget_item_divisions.csv), and why (``basis``): the
     appendix heading it sits under, the Appendix A line that carries it
     (``appendix_a_line``, which must sit in that division in the edition's
     Appendix A), or its description.  An item that cannot be placed is
-    ``unassigned`` with a note; every item must have a row."""
+    ``unassigned`` with a note; every item must have a row.  The tables it is
+    checked against (``divisions``, ``revenue``, ``items``, ``prose``) are
+    loaded unless given."""
     path = resolve_data_dir(data_dir) / "mappings" / "budget_item_divisions.csv"
     cols = [_EDITION, Column("appendix", choices=("B", "C")), Column("ref", pattern=r"(G|AC)\d+"), Column("division"),
             Column("basis", choices=DIVISION_BASES), Column("appendix_a_line", nullable=True), Column("note", nullable=True)]
     frame = parse_frame(read_table(path), cols, path, unique=["edition", "appendix", "ref"])
     for col in ("appendix_a_line", "note"):
         frame[col] = frame[col].fillna("")
-    divisions, revenue = load_divisions(data_dir), load_revenue(data_dir)
+    divisions = load_divisions(data_dir) if divisions is None else divisions
+    revenue = load_revenue(data_dir) if revenue is None else revenue
     known = {e: set(d["division"]) - {"Department Total"} for e, d in divisions.groupby("edition")}
     bad_div = pd.Series([d != UNASSIGNED and d not in known.get(e, set()) for e, d in zip(frame["edition"], frame["division"])],
                         index=frame.index)
@@ -303,7 +310,8 @@ def load_item_divisions(data_dir=None) -> pd.DataFrame:
                               lambda r: f"{frame.at[r, 'edition']} {frame.at[r, 'division']}: {frame.at[r, 'appendix_a_line'] or '(empty)'}")
     problems += _rows_failing(frame, ~by_line & (frame["appendix_a_line"] != ""), "appendix_a_line",
                               "empty unless basis is appendix_a_line", lambda r: frame.at[r, "appendix_a_line"])
-    items, prose = load_items(data_dir), load_prose_items(data_dir)
+    items = load_items(data_dir) if items is None else items
+    prose = load_prose_items(data_dir) if prose is None else prose
     needed = set(zip(items["edition"], items["appendix"], items["ref"]))
     old = prose[~prose["edition"].isin(items["edition"])]
     needed |= {(e, "B" if r.startswith("G") else "C", r) for e, r in zip(old["edition"], old["ref"])}
@@ -319,16 +327,19 @@ def load_item_divisions(data_dir=None) -> pd.DataFrame:
 
 
 def load_all(data_dir=None) -> dict[str, pd.DataFrame]:
-    """Every budget table, by short name."""
-    return {
+    """Every budget table, by short name, each loaded once."""
+    data = {
         "summary": load_summary(data_dir), "divisions": load_divisions(data_dir), "items": load_items(data_dir),
         "item_totals": load_item_totals(data_dir), "prose": load_prose_items(data_dir),
         "stated_totals": load_stated_totals(data_dir),
         "capital": load_capital(data_dir), "bcf": load_bcf(data_dir), "other_funding": load_other_funding(data_dir),
-        "revenue": load_revenue(data_dir), "item_keys": load_item_keys(data_dir),
-        "transfers": load_transfers(data_dir), "prose_amounts": load_prose_amounts(data_dir),
-        "item_divisions": load_item_divisions(data_dir),
+        "revenue": load_revenue(data_dir),
     }
+    data["item_keys"] = load_item_keys(data_dir, items=data["items"], prose=data["prose"])
+    data["transfers"], data["prose_amounts"] = load_transfers(data_dir), load_prose_amounts(data_dir)
+    data["item_divisions"] = load_item_divisions(data_dir, divisions=data["divisions"], revenue=data["revenue"],
+                                                 items=data["items"], prose=data["prose"])
+    return data
 
 
 # --- calculations --------------------------------------------------------------
@@ -428,13 +439,17 @@ def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 
     first = frame.groupby("item_key")["order"].min()
     last = frame.groupby("item_key")["order"].max()
     later = frame[(frame["stars"] != "") & (frame["item_key"].map(first) == frame["order"])]
+    # every item once, as a record with its words: each carried-over item is
+    # scored against the earlier dropped ones without filtering the frame again
+    pool = [(r, _description_words(r.description), last_) for r, last_ in
+            zip(frame.itertuples(), frame["item_key"].map(last))]
     rows = []
     for b in later.itertuples():
-        earlier = frame[(frame["appendix"] == b.appendix) & (frame["order"] < b.order)
-                        & (frame["item_key"].map(last) < b.order)]
         words_b = _description_words(b.description)
-        for a in earlier.itertuples():
-            score = _word_overlap(_description_words(a.description), words_b)
+        for a, words_a, last_a in pool:
+            if a.appendix != b.appendix or not (a.order < b.order and last_a < b.order):
+                continue
+            score = _word_overlap(words_a, words_b)
             if score >= threshold:
                 rows.append({"edition": b.edition, "ref": b.ref, "stars": b.stars, "description": b.description,
                              "source": b.source, "lines": b.lines, "earlier_edition": a.edition, "earlier_ref": a.ref,
@@ -443,12 +458,14 @@ def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 
                                        "earlier_ref", "earlier_description", "score"])
 
 
-def unmatched_carried_over(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def unmatched_carried_over(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame,
+                           history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Items marked as carried over (* or **) from the MTFS of the year before,
     where that MTFS is in the packs (2019 after 2018), but whose key it does
     not hold: the mark and the mapping disagree, or the earlier report did not
-    head the item."""
-    history = item_history(items, prose, keys)
+    head the item.  ``history`` is :func:`item_history` of the same tables,
+    computed unless given."""
+    history = item_history(items, prose, keys) if history is None else history
     names = list(EDITIONS)
     rows = []
     for edition in names[1:]:
@@ -487,7 +504,7 @@ def tracked_keys(history: pd.DataFrame, appendix: str | None = None, min_edition
     the most editions first, then by their largest in-year figure (absolute)."""
     frame = history if appendix is None else history[history["appendix"] == appendix]
     g = frame.groupby("item_key")
-    order = pd.DataFrame({"editions": g["edition"].nunique(), "size": g["in_year"].apply(lambda s: s.abs().max())})
+    order = pd.DataFrame({"editions": g["edition"].nunique(), "size": frame["in_year"].abs().groupby(frame["item_key"]).max()})
     order = order[order["editions"] >= min_editions].reset_index()
     return order.sort_values(["editions", "size", "item_key"], ascending=[False, False, True])["item_key"].tolist()
 
@@ -609,7 +626,7 @@ def findings_summary(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str,
-                     prose: pd.DataFrame | None = None) -> pd.DataFrame:
+                     prose: pd.DataFrame | None = None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Items of ``edition`` against ``previous``, matched on the item key:
     new, dropped, amended or unchanged.
 
@@ -620,15 +637,18 @@ def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, prev
     its in-year figures for the later years are unknown, so the status comes
     from the edition's own status mark (* unchanged, ** amended) and
     ``status_from`` says so.  ``in_year`` and ``previous_in_year`` are the two
-    editions' in-year figures for ``year``, the edition's first year (£000)."""
-    history = item_history(items, prose, keys)
+    editions' in-year figures for ``year``, the edition's first year (£000).
+    ``history`` is :func:`item_history` of the same tables, computed unless
+    given."""
+    history = item_history(items, prose, keys) if history is None else history
     cur = history[history["edition"] == edition]
     old = history[history["edition"] == previous]
     year = edition_years(edition)[0]
     from_text = not old.empty and set(old["origin"]) == {"report text"}
     rows = []
+    cur_by, old_by = dict(list(cur.groupby("item_key"))), dict(list(old.groupby("item_key")))
     for key in sorted(set(cur["item_key"]) | set(old["item_key"])):
-        c, o = cur[cur["item_key"] == key], old[old["item_key"] == key]
+        c, o = cur_by.get(key, cur.iloc[0:0]), old_by.get(key, old.iloc[0:0])
         this = c if not c.empty else o
         common = sorted(set(c["year"]) & set(o["year"]))
         status_from = "item key" if c.empty or o.empty else "figures"
@@ -814,10 +834,12 @@ def _f(check, description, published, computed, source, lines, **kw):
 
 
 def _row(frame, **where):
-    sel = frame
+    """The first row whose columns hold the values given, or None."""
+    hit = np.ones(len(frame), dtype=bool)
     for k, v in where.items():
-        sel = sel[sel[k] == v]
-    return sel.iloc[0] if len(sel) else None
+        hit &= frame[k].to_numpy() == v
+    at = np.flatnonzero(hit)
+    return frame.iloc[at[0]] if len(at) else None
 
 
 def check_bridge(summary: pd.DataFrame) -> list[dict]:
@@ -854,15 +876,17 @@ def _division_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
+def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str,
+                   table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each printed division of an edition beside the Appendix A row it rounds
     (£): a group total, a section total or a line of the same name, in that
     order of preference.  Divisions with no such row (or an edition with no
-    Appendix A) get NaN."""
+    Appendix A) get NaN.  ``table`` is :func:`revenue_table` of the edition,
+    made here unless given."""
     split = division_split(divisions, edition)
     if edition not in set(revenue["edition"]):
         return split.assign(appendix_a_net=float("nan"), appendix_a_lines="", appendix_a_line="")
-    table = revenue_table(revenue, edition)
+    table = revenue_table(revenue, edition) if table is None else table
     lines_of = revenue[revenue["edition"] == edition].drop_duplicates(["group", "section", "line"]) \
         .set_index(["group", "section", "line"])["lines"]
     rank = {"department_total": 0, "group_total": 1, "section_total": 2, "line": 3}
@@ -906,12 +930,14 @@ def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: s
                                        "appendix_a_net_gbp", "appendix_a_lines"])
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame) -> list[dict]:
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame,
+                    tables: dict[str, pd.DataFrame] | None = None) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
     matches the summary net; each £m figure is its Appendix A row rounded;
     each percentage is the division's share of the net budget, exact from
     Appendix A where the pack has it (else from the printed £m and the
-    summary's £000), classed by reconcile.printed_kind."""
+    summary's £000), classed by reconcile.printed_kind.  ``tables``:
+    :func:`revenue_table` by edition, made here for any not given."""
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -920,7 +946,7 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.
         parts = money[money["division"] != "Department Total"]
         year = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=year, line="net")
-        exact = division_exact(revenue, divisions, edition).set_index("division")
+        exact = division_exact(revenue, divisions, edition, (tables or {}).get(edition)).set_index("division")
         if not total.empty:
             t = total.iloc[0]
             n = len(parts)
@@ -990,16 +1016,17 @@ def check_item_totals(items: pd.DataFrame, totals: pd.DataFrame, summary: pd.Dat
     for (edition, appendix), frame in totals.groupby(["edition", "appendix"], sort=False):
         its = items[(items["edition"] == edition) & (items["appendix"] == appendix)]
         grand_name = frame["total"].iloc[-1]
+        parts = {}  # section (None: all) -> its items, their count and their rows by year
         for r in frame.itertuples():
-            if r.total == grand_name:
-                part = its
-            else:
-                section = "Communities and Wellbeing" if ("C&W" in r.total or "Communities" in r.total) else "Adult Social Care"
-                part = its[its["section"] == section]
-            computed = part[part["year"] == r.year]["value"].sum()
+            section = None if r.total == grand_name else (
+                "Communities and Wellbeing" if ("C&W" in r.total or "Communities" in r.total) else "Adult Social Care")
+            if section not in parts:
+                part = its if section is None else its[its["section"] == section]
+                parts[section] = (part, part["ref"].nunique(), dict(list(part.groupby("year", sort=False))))
+            part, count, by_year = parts[section]
+            computed = by_year.get(r.year, part.iloc[0:0])["value"].sum()
             rows.append(_f("items_total", f"{edition} Appendix {appendix} '{r.total}' {r.year} = sum of items (cumulative)",
-                           r.value, computed, r.source, r.lines, unit="gbp_thousands",
-                           detail=f"{part['ref'].nunique()} items"))
+                           r.value, computed, r.source, r.lines, unit="gbp_thousands", detail=f"{count} items"))
         grand = frame[frame["total"] == grand_name].set_index("year")["value"]
         grand = grand.reindex(edition_years(edition))
         increments = in_year(grand)
@@ -1039,11 +1066,12 @@ def check_prose(prose: pd.DataFrame, items: pd.DataFrame, summary: pd.DataFrame)
     amounts are summed against the summary's growth and savings."""
     rows = []
     with_items = set(items["edition"])
+    by_item = dict(list(items.groupby(["edition", "appendix", "ref"], sort=False)))
     for r in prose.itertuples():
         if r.edition not in with_items:
             continue
         appendix = "B" if r.ref.startswith("G") else "C"
-        row = items[(items["edition"] == r.edition) & (items["appendix"] == appendix) & (items["ref"] == r.ref)]
+        row = by_item.get((r.edition, appendix, r.ref), items.iloc[0:0])
         value = _prose_in_thousands(r)
         if row.empty:
             rows.append(_f("prose_vs_appendix", f"{r.edition} {r.ref}: report text item is in Appendix {appendix}",
@@ -1361,15 +1389,17 @@ def check_bcf(bcf: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> list[dict]:
     """Appendix A: employees + running expenses + internal income = gross;
     gross + external income = net; lines add up to section totals, to group
     totals (ASC, C&W) and to the department total, column by column; the
     department net equals the summary net; the previous-year column's total
-    equals the summary's sub total (the starting budget)."""
+    equals the summary's sub total (the starting budget).  ``tables``:
+    :func:`revenue_table` by edition, made here for any not given."""
     rows = []
     for edition, frame in revenue.groupby("edition", sort=False):
-        table = revenue_table(frame, edition)
+        table = (tables or {}).get(edition)
+        table = revenue_table(frame, edition) if table is None else table
         lines_of = frame.drop_duplicates(["group", "section", "line"]).set_index(["group", "section", "line"])["lines"]
         src = frame["source"].iloc[0]
         for r in table.itertuples():
@@ -1421,7 +1451,8 @@ def check_item_keys(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame
     return rows
 
 
-def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> list[dict]:
+def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame,
+                     history: pd.DataFrame | None = None) -> list[dict]:
     """Judgement checks on the item-key mapping: each possible missed link
     (:func:`link_candidates`) and each carried-over item with no predecessor
     in the previous year's MTFS (:func:`unmatched_carried_over`)."""
@@ -1432,18 +1463,22 @@ def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFram
     rows += [_f("item_carried_over_unmatched", f"{r.edition} {r.ref}: marked {r.stars} (in the previous MTFS) but no "
                 f"{r.previous} item carries its key", None, None, r.source, r.lines, kind="review",
                 detail=f"'{r.description}'; the {r.previous} report heads no such item")
-             for r in unmatched_carried_over(items, prose, keys).itertuples()]
+             for r in unmatched_carried_over(items, prose, keys, history).itertuples()]
     return rows
 
 
-def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None,
+             history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every budget check, as finding rows (including ``ok`` rows).  ``data``
     is the tables already loaded (:func:`load_all` or :func:`explorer_data`),
-    so that a caller holding them does not load them again."""
+    and ``history`` their :func:`item_history`, so that a caller holding them
+    does not load or compute them again."""
     d = load_all(data_dir) if data is None else data
+    # Appendix A laid out once per edition, for the division and revenue checks
+    tables = {e: revenue_table(d["revenue"], e) for e in dict.fromkeys(d["revenue"]["edition"])}
     rows = []
     rows += check_bridge(d["summary"])
-    rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
+    rows += check_divisions(d["divisions"], d["summary"], d["revenue"], tables)
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
     rows += check_prose_amounts(d["prose_amounts"], d["items"], d["prose"])
@@ -1451,9 +1486,9 @@ def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None) -> pd.D
     rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])
-    rows += check_revenue(d["revenue"], d["summary"])
+    rows += check_revenue(d["revenue"], d["summary"], tables)
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
-    rows += check_item_links(d["items"], d["prose"], d["item_keys"])
+    rows += check_item_links(d["items"], d["prose"], d["item_keys"], history)
     return reconcile.frame(rows)
 
 

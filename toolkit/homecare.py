@@ -420,16 +420,19 @@ def timeline(dates: pd.DataFrame, programme: str) -> pd.DataFrame:
     sel = dates[dates["programme"] == programme]
     if sel.empty:
         raise HomecareInputError(f"no dates for programme {programme!r}")
+    steps: dict[tuple, list[dict]] = {}  # the rows of each step, steps in the order first printed
+    for rec in sel.to_dict("records"):
+        steps.setdefault((rec["kind"], rec["seq"], rec["event"]), []).append(rec)
     rows = []
-    for (kind, seq, event), grp in sel.groupby(["kind", "seq", "event"], sort=False):
-        by = {r.bound: (pd.Timestamp(r.value), r.precision) for r in grp.itertuples()}
+    for (kind, seq, event), grp in steps.items():
+        by = {r["bound"]: (pd.Timestamp(r["value"]), r["precision"]) for r in grp}
         start, start_prec = by.get("start", by.get("on", by.get("end")))
         end, end_prec = by.get("end", by.get("on", by.get("start")))
-        rows.append({"seq": int(seq), "kind": kind, "event": event, "key": grp["key"].iloc[0],
-                     "plan": grp["plan"].iloc[0] or "", "start": start, "end": _period_end(end, end_prec),
+        rows.append({"seq": int(seq), "kind": kind, "event": event, "key": grp[0]["key"],
+                     "plan": grp[0]["plan"] or "", "start": start, "end": _period_end(end, end_prec),
                      "precision": "/".join(dict.fromkeys([start_prec, end_prec])),
-                     "printed": " | ".join(dict.fromkeys(p for p in grp["printed"] if p)),
-                     "source": grp["source"].iloc[0], "lines": reconcile.join_lines(grp["lines"])})
+                     "printed": " | ".join(dict.fromkeys(r["printed"] for r in grp if r["printed"])),
+                     "source": grp[0]["source"], "lines": reconcile.join_lines(r["lines"] for r in grp)})
     out = pd.DataFrame(rows).sort_values(["kind", "seq"], ascending=[False, True]).reset_index(drop=True)
     check_order(out)
     return out
@@ -561,15 +564,21 @@ def with_originals(chart: pd.DataFrame, slip: pd.DataFrame | None) -> pd.DataFra
 # --- loaders -------------------------------------------------------------------------
 
 def _dates_in_order(frame: pd.DataFrame, path: Path) -> None:
+    """Each step's end on or after its start (one of each per programme, kind
+    and seq: the loader's unique key), in key order."""
+    bounds = {}
+    for row, *key, bound, value in zip(frame.index, frame["programme"], frame["kind"], frame["seq"], frame["bound"],
+                                       frame["value"]):
+        if bound in ("start", "end"):
+            bounds.setdefault(tuple(key), {})[bound] = (row, value)
     problems = []
-    for (prog, kind, seq), grp in frame.groupby(["programme", "kind", "seq"]):
-        starts = grp[grp["bound"] == "start"]
-        ends = grp[grp["bound"] == "end"]
-        if len(starts) and len(ends) and ends["value"].iloc[0] < starts["value"].iloc[0]:
-            row = int(ends.index[0])
-            problems.append(Problem(column="value", row=row,
-                                    expected=f"an end on or after the start {starts['value'].iloc[0].date()} (row {int(starts.index[0])})",
-                                    found=str(ends["value"].iloc[0].date())))
+    for key in sorted(bounds):
+        if {"start", "end"} <= set(bounds[key]):
+            (start_row, start), (end_row, end) = bounds[key]["start"], bounds[key]["end"]
+            if end < start:
+                problems.append(Problem(column="value", row=int(end_row),
+                                        expected=f"an end on or after the start {start.date()} (row {int(start_row)})",
+                                        found=str(end.date())))
     if problems:
         raise LoaderError(path, problems)
 
@@ -1082,11 +1091,14 @@ def dementia_checks(figures: pd.DataFrame, dates: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def findings(data_dir=None) -> pd.DataFrame:
-    """Every home-care and dementia check, including ``ok`` rows."""
+def findings(data_dir=None, prices: pd.DataFrame | None = None, calibration: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every home-care and dementia check, including ``ok`` rows.  ``prices``
+    (:func:`load_prices`) and ``calibration`` (:func:`calibrate` of them at
+    the default :class:`Assumptions`) are computed unless the caller has them."""
     assumptions = Assumptions()
-    prices = load_prices(data_dir)
-    calibration = calibrate(published_band_prices(prices), load_band_assumptions(data_dir), assumptions)
+    prices = load_prices(data_dir) if prices is None else prices
+    if calibration is None:
+        calibration = calibrate(published_band_prices(prices), load_band_assumptions(data_dir), assumptions)
     dates = load_dates(data_dir)
     rows = []
     rows += zone_checks(load_zones(data_dir), load_zone_types(data_dir), prices)

@@ -1068,29 +1068,34 @@ def check_crossref(figures: pd.DataFrame, budget: pd.DataFrame, targets: pd.Data
     within it).  A figure of the other table with no safeguarding twin, and a
     mapping row that pairs nothing, are ``missing``."""
     ours = _safeguarding_side(figures, budget)
+    # each side's rows as records, by table and measure: a mapping row reads
+    # the few of its key rather than filtering both frames
+    our_rows: dict[tuple, list[dict]] = {}
+    for rec in ours.to_dict("records"):
+        our_rows.setdefault((rec["table"], rec["measure"]), []).append(rec)
+    their_rows: dict[tuple, list[dict]] = {}
+    for rec in targets.to_dict("records"):
+        their_rows.setdefault((rec["target"], rec["measure"]), []).append(rec)
     rows = []
     for m_row, m in crossref.iterrows():
         m = {k: None if pd.isna(v) else v for k, v in m.items()}
         qualifier = m["area"] if m["table"] == "figures" else m["item"]
-        mine = ours[(ours["table"] == m["table"]) & (ours["measure"] == m["measure"])
-                    & (ours["area" if m["table"] == "figures" else "item"] == qualifier)]
-        if m["period"] is not None:
-            mine = mine[mine["period"] == m["period"]]
-        theirs = targets[(targets["target"] == m["target"]) & (targets["measure"] == m["target_measure"])
-                         & (targets["part"] == m["target_part"])]
-        if m["target_field"] is not None:
-            theirs = theirs[theirs["field"] == m["target_field"]]
-        if m["target_period"] is not None:
-            theirs = theirs[theirs["period"].map(year_label) == year_label(m["target_period"])]
-        theirs = theirs[(theirs["number"].notna() | theirs["text"].notna()) & theirs["source"].isin(set(mine["source"]))]
+        mine = [r for r in our_rows.get((m["table"], m["measure"]), [])
+                if r["area" if m["table"] == "figures" else "item"] == qualifier
+                and (m["period"] is None or r["period"] == m["period"])]
+        sources = {r["source"] for r in mine}
+        theirs = [r for r in their_rows.get((m["target"], m["target_measure"]), [])
+                  if r["part"] == m["target_part"]
+                  and (m["target_field"] is None or r["field"] == m["target_field"])
+                  and (m["target_period"] is None or year_label(r["period"]) == year_label(m["target_period"]))
+                  and (pd.notna(r["number"]) or pd.notna(r["text"])) and r["source"] in sources]
         by_period = m["period"] is None and m["target_period"] is None
         table = f"safeguarding_{m['table']}"
         key = "/".join(str(x) for x in (m["target_measure"], m["target_field"], m["target_part"]) if x not in (None, "value"))
-        for _, other in theirs.iterrows():
-            twins = mine[mine["source"] == other["source"]]
-            if by_period:
-                twins = twins[twins["period"].map(year_label) == year_label(other["period"])]
-            if twins.empty:
+        for other in theirs:
+            twins = [r for r in mine if r["source"] == other["source"]
+                     and (not by_period or year_label(r["period"]) == year_label(other["period"]))]
+            if not twins:
                 rows.append(_f("quoted_elsewhere",
                                f"{m['target']} {key} {other['period']}: printed there but not in {table} "
                                f"({m['measure']}, {qualifier})",
@@ -1098,9 +1103,9 @@ def check_crossref(figures: pd.DataFrame, budget: pd.DataFrame, targets: pd.Data
                                unit=other["unit"], detail=f"{_where(m['target'], other)}; mapping row {m_row}"))
                 continue
             here = line_set(other["lines"])
-            overlapping = twins[twins["lines"].map(lambda ls: bool(line_set(ls) & here))]
-            same_printing = not overlapping.empty
-            for _, sg in (overlapping if same_printing else twins).iterrows():
+            overlapping = [r for r in twins if line_set(r["lines"]) & here]
+            same_printing = bool(overlapping)
+            for sg in (overlapping if same_printing else twins):
                 kind, published, computed, note = _compare(sg, other, same_printing)
                 how = ("one printing transcribed in both tables" if same_printing
                        else "the figure printed twice in the paper")
@@ -1109,7 +1114,7 @@ def check_crossref(figures: pd.DataFrame, budget: pd.DataFrame, targets: pd.Data
                                published, computed, sg["source"], sg["lines"], kind=kind, unit=sg["unit"],
                                detail="; ".join(x for x in (f"{_where(table, sg)} and {_where(m['target'], other)}: {how}",
                                                             note, f"mapping row {m_row}") if x)))
-        if theirs.empty:
+        if not theirs:
             rows.append(_f("quoted_elsewhere", f"mapping row {m_row}: {m['measure']} ({qualifier}) against "
                            f"{m['target']} {key}: no figure to pair", math.nan, math.nan,
                            CROSSREF_FILE.as_posix(), str(m_row), kind="missing",
@@ -1122,11 +1127,18 @@ def check_crossref(figures: pd.DataFrame, budget: pd.DataFrame, targets: pd.Data
 PUBLISHED_LOADERS = (load_cases, load_sar, load_figures, load_budget, load_plan)
 
 
-def findings(data_dir=None) -> pd.DataFrame:
-    """Every safeguarding reconciliation check on the published figures."""
+def findings(data_dir=None, cases: pd.DataFrame | None = None, sar: pd.DataFrame | None = None,
+             figures: pd.DataFrame | None = None, budget: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every safeguarding reconciliation check on the published figures.
+    ``cases``, ``sar``, ``figures`` and ``budget`` are the tables of
+    ``data_dir`` (:func:`load_cases` ...) where the caller has already loaded
+    them; the others are loaded here."""
     from . import budget as budget_domain, performance
 
-    cases, sar, figures, budget = load_cases(data_dir), load_sar(data_dir), load_figures(data_dir), load_budget(data_dir)
+    cases = load_cases(data_dir) if cases is None else cases
+    sar = load_sar(data_dir) if sar is None else sar
+    figures = load_figures(data_dir) if figures is None else figures
+    budget = load_budget(data_dir) if budget is None else budget
     registry = performance.load_registry(data_dir)
     targets = crossref_targets(performance.load_prose(data_dir, registry), performance.load_dashboard(data_dir, registry),
                                budget_domain.load_revenue(data_dir), budget_domain.load_items(data_dir))

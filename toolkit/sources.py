@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .errors import LoaderError, Problem
@@ -124,6 +125,24 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise LoaderError(path, "the file to exist")
+    # A file read before in this process, with the same bytes, is not read
+    # again: the overview's catalog and every domain's loaders read the same files.
+    try:
+        key = (str(path.resolve()), sheet, hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return _read_table(path, sheet)  # not a readable file: its error, as reading it gives
+    if key not in _READ_CACHE:
+        _READ_CACHE[key] = _read_table(path, sheet)
+        while len(_READ_CACHE) > 128:
+            _READ_CACHE.pop(next(iter(_READ_CACHE)))
+    return _READ_CACHE[key].copy()
+
+
+#: Frames :func:`read_table` has read in this process, by file and content.
+_READ_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _read_table(path: Path, sheet: str | int) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -145,7 +164,7 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     except Exception as exc:  # pandas/openpyxl/pyarrow parse errors
         raise LoaderError(path, f"a readable {suffix} file ({type(exc).__name__}: {exc})") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    if suffix == ".csv" and frame.map(lambda v: "\n" in v).to_numpy().any():
+    if suffix == ".csv" and any(frame[c].str.contains("\n", regex=False).any() for c in frame.columns):
         frame.index = _csv_record_lines(path)  # a quoted cell spans lines
     else:
         frame.index = pd.RangeIndex(2, len(frame) + 2)
@@ -184,39 +203,43 @@ def _text_of(value) -> str:
     return "" if value is None else str(value)
 
 
-def _parse_column(col: Column, texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _parse_column(col: Column, texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """A whole column of stripped cells at once: the parsed values and which
-    cells surely parsed.  A cell marked not good is not necessarily bad:
-    :func:`_parse_cell` decides it (and words its problem), so both paths
-    accept exactly the same cells."""
-    empty = texts == ""
+    cells surely parsed (a boolean array).  A cell marked not good is not
+    necessarily bad: :func:`_parse_cell` decides it (and words its problem),
+    so both paths accept exactly the same cells."""
+    cells = texts.to_numpy(dtype=object)
+    empty = cells == ""
     if col.kind == "date":
         shaped = texts.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
         values = pd.to_datetime(texts.where(shaped), format="%Y-%m-%d", errors="coerce")
-        good = shaped & values.notna()
+        good = shaped.to_numpy(dtype=bool) & values.notna().to_numpy()
     elif col.kind == "int":
-        good = texts.str.fullmatch(r"[-+]?\d+")
+        good = texts.str.fullmatch(r"[-+]?\d+").to_numpy(dtype=bool)
         values = pd.Series([int(t) if ok else None for t, ok in zip(texts, good)], index=texts.index, dtype=object)
     elif col.kind == "float":
         values = pd.to_numeric(texts.where(~empty), errors="coerce").astype("float64")
-        good = values.notna() & ~texts.str.lower().str.contains("nan")
+        good = values.notna().to_numpy() & ~texts.str.lower().str.contains("nan").to_numpy(dtype=bool)
     elif col.kind == "bool":
         low = texts.str.lower()
         values = low.map(lambda v: True if v in _TRUE else False if v in _FALSE else None).astype(object)
-        good = low.isin(_TRUE | _FALSE)
+        good = low.isin(_TRUE | _FALSE).to_numpy()
     else:
-        values = texts.astype(object)
+        values = pd.Series(np.where(empty, None, cells), index=texts.index, dtype=object)
         good = ~empty
-    if col.choices is not None:
-        shown = values.map(lambda v: str(v)) if col.kind != "str" else texts
-        good &= shown.isin(col.choices)
+    if col.choices is not None and col.kind == "str":
+        chosen = set(col.choices)
+        good = good & np.array([c in chosen for c in cells], dtype=bool)
+    elif col.choices is not None:
+        good = good & values.map(lambda v: str(v)).isin(col.choices).to_numpy()
     if col.pattern is not None:
-        good &= texts.str.fullmatch(col.pattern).fillna(False).astype(bool)
+        good = good & texts.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
     if col.min is not None:
-        good &= pd.to_numeric(values, errors="coerce") >= col.min
+        good = good & (pd.to_numeric(values, errors="coerce") >= col.min).to_numpy()
     if col.max is not None:
-        good &= pd.to_numeric(values, errors="coerce") <= col.max
-    values = values.where(~empty, None) if values.dtype == object else values
+        good = good & (pd.to_numeric(values, errors="coerce") <= col.max).to_numpy()
+    if values.dtype == object and col.kind != "str":
+        values = values.where(~empty, None)
     return values, (good & ~empty) | (empty & col.nullable)
 
 
@@ -290,14 +313,15 @@ def parse_frame(
                                     found="columns " + ", ".join(raw.columns)))
     if problems:
         raise LoaderError(path, problems)
-    out = raw.copy()
+    parsed: dict[str, pd.Series] = {}
     for col in columns:
         if col.name not in present:
-            out[col.name] = None
+            parsed[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
             continue
-        texts = raw[col.name].astype(str)
+        texts = raw[col.name]
+        texts = texts if texts.dtype == "str" else texts.astype(str)  # read_csv's text is already str
         values, good = _parse_column(col, texts.str.strip())
-        for row in texts.index[~good.to_numpy()]:
+        for row in texts.index[~good]:
             # the vectorised pass is strict; each cell it doubts is parsed alone
             text = texts[row]
             value, ok = _parse_cell(col, text)
@@ -309,17 +333,20 @@ def parse_frame(
                 expected = "a date without a time of day (YYYY-MM-DD)"
             problems.append(Problem(column=col.name, expected=expected, found=text, row=int(row)))
         if col.kind == "date":
-            out[col.name] = pd.to_datetime(values).astype("datetime64[s]")
+            parsed[col.name] = pd.to_datetime(values).astype("datetime64[s]")
         elif col.kind == "float":
-            out[col.name] = values.astype("float64")
+            parsed[col.name] = values.astype("float64")
         elif col.kind == "int":
             series = values.astype(object)
-            out[col.name] = series.astype("Int64") if col.nullable else series.astype("int64") if not problems else series
+            parsed[col.name] = series.astype("Int64") if col.nullable else series.astype("int64") if not problems else series
         elif col.kind == "bool":
             series = values.astype(object)
-            out[col.name] = series.astype("boolean") if col.nullable else series
+            parsed[col.name] = series.astype("boolean") if col.nullable else series
         else:
-            out[col.name] = values.astype(object)
+            parsed[col.name] = values
+    # one frame built at once: the file's columns in order (parsed where the
+    # schema names them), then the absent optional ones
+    out = pd.DataFrame({**{c: parsed.pop(c, raw[c]) for c in raw.columns}, **parsed}, index=raw.index)
     if unique:
         # Keys compare as parsed, so " 2025-01-02" repeats "2025-01-02".
         key = list(unique)
@@ -406,10 +433,9 @@ def _load_published(path: Path, columns, unique, value_kind: str) -> pd.DataFram
     prov = [Column("value", value_kind, nullable=True, description="the figure")] + list(PROVENANCE_COLUMNS[1:])
     frame = parse_frame(read_table(path), list(columns) + prov, path, unique=unique)
     frame["printed"] = frame["printed"].where(frame["printed"].notna(), None)
-    problems = []
-    for row in frame.index:
-        if pd.isna(frame.at[row, "value"]) and not frame.at[row, "printed"]:
-            problems.append(Problem(column="value", expected="a value, or the printed text in 'printed'", row=int(row)))
+    unstated = frame["value"].isna().to_numpy() & np.array([not p for p in frame["printed"]], dtype=bool)
+    problems = [Problem(column="value", expected="a value, or the printed text in 'printed'", row=int(row))
+                for row in frame.index[unstated]]
     if problems:
         raise LoaderError(path, problems)
     return frame

@@ -474,6 +474,17 @@ def group_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)[["as_of", "queue", "waiting"]]
 
 
+def _snapshot(snapshots: dict | None, waiting_list: pd.DataFrame, as_of, days: str) -> pd.DataFrame:
+    """:func:`snapshot_metrics` in ``days``, taken from ``snapshots`` (by days
+    basis, at the same dates) when the caller holds it, computed once into
+    it otherwise."""
+    if snapshots is None:
+        return snapshot_metrics(waiting_list, as_of, days=days)
+    if days not in snapshots:
+        snapshots[days] = snapshot_metrics(waiting_list, as_of, days=days)
+    return snapshots[days]
+
+
 # --- targets, flow, completed waits -------------------------------------------
 
 def _meets(value: float, operator: str, target: float) -> bool:
@@ -496,17 +507,19 @@ JUDGED_COLUMNS = ["as_of", "queue", "measure", "days", "operator", "target", "va
 
 
 def against_targets(waiting_list: pd.DataFrame, as_of, plan_targets: pd.DataFrame,
-                    amber_margin: float = 0.1) -> pd.DataFrame:
+                    amber_margin: float = 0.1, snapshots: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Each metric against each plan target, at each date: value, gap and RAG.
 
     ``plan_targets`` is :func:`targets` (data, not code).  A target on a queue
     group (``financial_assessment``) is judged on the group's total for counts
     and on each member queue for medians and maxima.  ``gap`` is how far the
-    value is on the wrong side of the target (0 when met).
+    value is on the wrong side of the target (0 when met).  ``snapshots``:
+    :func:`snapshot_metrics` at ``as_of`` by days basis, where the caller
+    already has them.
     """
     metrics = {}
     for basis in sorted(set(plan_targets["days"].fillna("calendar"))):
-        m = snapshot_metrics(waiting_list, as_of, days=basis)
+        m = _snapshot(snapshots, waiting_list, as_of, basis)
         metrics[basis] = pd.concat([m, group_metrics(m)], ignore_index=True)
     rows = []
     for t in plan_targets.itertuples(index=False):
@@ -632,17 +645,22 @@ def completed_waits(waiting_list: pd.DataFrame, period_ends, period_days: int = 
     req = _day_ints(waiting_list["requested_date"])
     end = _ends(waiting_list)
     done = end < _OPEN
-    frame = pd.DataFrame({"queue": waiting_list["queue"].to_numpy(dtype=object)[done],
-                          "end": end[done], "wait": (end - req)[done]})
-    rows = []
-    for d in dates.astype(np.int64):
-        part = frame[(frame["end"] > d - period_days) & (frame["end"] <= d)]
-        g = part.groupby("queue")["wait"]
-        stats = pd.DataFrame({"ended": g.size(), "completed_median_days": g.median()}).reindex(list(QUEUES))
-        stats["ended"] = stats["ended"].fillna(0).astype("int64")
-        stats["period_end"] = pd.Timestamp(np.datetime64(int(d), "D"))
-        rows.append(stats.rename_axis("queue").reset_index())
-    out = pd.concat(rows, ignore_index=True)
+    queue, end, wait = waiting_list["queue"].to_numpy(dtype=object)[done], end[done], (end - req)[done]
+    q = dates.astype(np.int64)
+    ended = np.zeros((len(q), len(QUEUES)), dtype=np.int64)
+    median = np.full((len(q), len(QUEUES)), np.nan)
+    for j, name in enumerate(QUEUES):
+        # each queue's ended waits by end day: a period is one slice of them
+        mine = queue == name
+        order = np.argsort(end[mine], kind="stable")
+        e, w = end[mine][order], wait[mine][order]
+        lo, hi = np.searchsorted(e, q - period_days, side="right"), np.searchsorted(e, q, side="right")
+        ended[:, j] = hi - lo
+        for i in np.flatnonzero(hi > lo):
+            median[i, j] = np.median(w[lo[i]:hi[i]])
+    out = pd.DataFrame({"period_end": pd.DatetimeIndex(np.repeat(dates, len(QUEUES))).astype("datetime64[s]"),
+                        "queue": pd.Series(list(QUEUES) * len(q), dtype="str"),
+                        "ended": ended.ravel(), "completed_median_days": median.ravel()})
     out["period_days"] = period_days
     out["definition"] = "completed waits: median of waits that ended in the period"
     return out[["period_end", "queue", "period_days", "ended", "completed_median_days", "definition"]]
@@ -973,9 +991,15 @@ def _f(check, description, published, computed, rec, **kw):
     return reconcile.finding(DOMAIN, check, description, published, computed, rec.source, rec.lines, **kw)
 
 
-def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Every check on the published waiting figures (and the synthetic extract when present)."""
-    fig = load_figures(data_dir)
+def findings(data_dir: str | Path | None = None, figures: pd.DataFrame | None = None,
+             extract: tuple[str | Path, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Every check on the published waiting figures (and the synthetic extract when present).
+
+    A caller that has already loaded them passes them on, so that they are
+    not loaded twice: ``figures`` (:func:`load_figures` of ``data_dir``) and
+    ``extract``, a meeting's ``waiting_list_path`` with its loaded extract
+    (:func:`load_extract`), used when that file is the synthetic extract."""
+    fig = load_figures(data_dir) if figures is None else figures
     rows = []
     snap = fig[fig["role"].isin(["current", "baseline", "previous"]) & fig["as_of"].notna()]
     by = {k: g.set_index("measure") for k, g in snap.groupby(["pack", "queue", "as_of"])}
@@ -1044,7 +1068,8 @@ def findings(data_dir: str | Path | None = None) -> pd.DataFrame:
 
     path = synthetic_path(data_dir)
     if path.exists():
-        pvc = published_vs_computed(fig, load_waiting_list(path))
+        same = extract is not None and extract_path(extract[0]).resolve() == path.resolve()
+        pvc = published_vs_computed(fig, extract[1] if same else load_waiting_list(path))
         units = fig.set_index(["queue", "measure", "role", "as_of"])["unit"]
         for rec in pvc.itertuples(index=False):
             kind, detail = reconcile.printed_kind(rec.published, rec.computed_unrounded,
@@ -1199,12 +1224,15 @@ def queue_days(plan: pd.DataFrame) -> dict[str, str]:
     return {q: explorer_targets(plan, q)["days"] for q in QUEUES}
 
 
-def trend_by_basis(waiting_list: pd.DataFrame, dates, plan: pd.DataFrame) -> pd.DataFrame:
-    """Weekly snapshots of every queue in the days its targets count (long rows)."""
+def trend_by_basis(waiting_list: pd.DataFrame, dates, plan: pd.DataFrame,
+                   snapshots: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Weekly snapshots of every queue in the days its targets count (long
+    rows).  ``snapshots``: :func:`snapshot_metrics` at ``dates`` by days
+    basis, where the caller already has them."""
     basis = queue_days(plan)
     parts = []
     for days in sorted(set(basis.values())):
-        m = snapshot_metrics(waiting_list, dates, days=days)
+        m = _snapshot(snapshots, waiting_list, dates, days)
         parts.append(m[m["queue"].map(basis) == days].assign(days=days))
     trend = pd.concat(parts, ignore_index=True)
     trend["order"] = trend["queue"].map(QUEUES.index)
@@ -1333,11 +1361,14 @@ def pack_tables(waiting_list: pd.DataFrame, figures: pd.DataFrame, as_of, trend_
     as_of, trend_start, meeting = pd.Timestamp(as_of), pd.Timestamp(trend_start), pd.Timestamp(meeting_date)
     plan = targets(figures, meeting)
     weeks = pd.date_range(end=as_of, periods=int((as_of - trend_start).days // 7) + 1, freq="7D")
-    snap = pd.concat([snapshot_metrics(waiting_list, as_of, days=d).assign(days=d) for d in DAYS], ignore_index=True)
-    judged = against_targets(waiting_list, as_of, plan)
-    trend = snapshot_metrics(waiting_list, weeks)
-    trend_judged = against_targets(waiting_list, weeks, plan)
-    long = trend_by_basis(waiting_list, weeks, plan)
+    # each snapshot computed once, by days basis: on as_of, and weekly
+    on_day = {d: snapshot_metrics(waiting_list, as_of, days=d) for d in DAYS}
+    weekly: dict[str, pd.DataFrame] = {}
+    snap = pd.concat([on_day[d].assign(days=d) for d in DAYS], ignore_index=True)
+    judged = against_targets(waiting_list, as_of, plan, snapshots=on_day)
+    trend = _snapshot(weekly, waiting_list, weeks, "calendar")
+    trend_judged = against_targets(waiting_list, weeks, plan, snapshots=weekly)
+    long = trend_by_basis(waiting_list, weeks, plan, snapshots=weekly)
     lines = target_lines(plan)
     pack = figures[figures["pack"] == meeting]
     published = pack[["queue", "measure", "role", "as_of", "as_of_printed", "operator", "days", "days_basis", "due",
