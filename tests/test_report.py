@@ -135,3 +135,13 @@ def test_a_dying_kernel_names_its_cell_and_the_next_notebook_still_runs(fixture_
     assert dying.error["cell_index"] == 3 and dying.error["ename"] == "DeadKernelError"
     assert dying.describe_error().startswith("notebook dying.ipynb, cell 3 of the source notebook: `import os`")
     assert (result.path / "notebooks" / "dying.ipynb").exists() and (result.path / "dying.html").exists()
+
+
+def test_a_kernel_that_cannot_start_fails_each_notebook_with_the_reason(fixture_analyses, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "KERNEL", "no-such-kernel")
+    result = report.run_pack(fixture_meeting("figure_and_table", "raising"), reports_dir=tmp_path, progress=False,
+                             notebooks_dir=fixture_analyses)
+    assert not result.ok and [r.status for r in result.notebooks] == ["failed", "failed"]
+    assert all("no-such-kernel" in r.describe_error() for r in result.notebooks), result.notebooks[0].describe_error()
+    assert result.path == tmp_path / "2026-01-19.failed"
+    assert not [p for p in tmp_path.iterdir() if ".running-" in p.name]

@@ -104,11 +104,16 @@ class KernelPool:
         if count > 0:
             self._next = self._start()
 
-    def _start(self) -> tuple:
+    def _start(self) -> tuple | Exception:
+        """A kernel started, or why it could not be (raised by :meth:`take`,
+        so that the notebook it was for fails with the reason)."""
         from jupyter_client import AsyncKernelManager
 
-        km = AsyncKernelManager(kernel_name=KERNEL)
-        self.run(km.start_kernel)(extra_arguments=self.arguments, cwd=self.cwd)
+        try:
+            km = AsyncKernelManager(kernel_name=KERNEL)
+            self.run(km.start_kernel)(extra_arguments=self.arguments, cwd=self.cwd)
+        except Exception as exc:
+            return exc
         kc = km.client()
         kc.start_channels()  # subscribed now, so no message is missed later
         return km, kc
@@ -122,6 +127,8 @@ class KernelPool:
         self._reap(wait=False)
         if self.left:
             self._next = self._start()
+        if isinstance(kernel, Exception):
+            raise kernel
         return kernel
 
     def ready(self, kernel: tuple, timeout: float) -> None:
@@ -159,11 +166,14 @@ class KernelPool:
         once after a failure, since it may still be busy in a cell)."""
         km, kc = kernel
         kc.stop_channels()
-        if ok:
-            self.run(km.request_shutdown)()
-            self._stopping.append(km)
-        else:
-            self.run(km.shutdown_kernel)(now=True)
+        try:
+            if ok:
+                self.run(km.request_shutdown)()
+                self._stopping.append(km)
+            else:
+                self.run(km.shutdown_kernel)(now=True)
+        except Exception:  # a kernel already gone: nothing to stop, only its files to remove
+            self.run(km.cleanup_resources)()
 
     def _reap(self, wait: bool) -> None:
         for km in list(self._stopping):
@@ -173,9 +183,9 @@ class KernelPool:
                 self._stopping.remove(km)
 
     def close(self) -> None:
-        if self._next is not None:
+        if isinstance(self._next, tuple):
             self.release(self._next, ok=False)
-            self._next = None
+        self._next = None
         self._reap(wait=True)
 
     def __enter__(self) -> "KernelPool":
