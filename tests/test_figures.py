@@ -32,3 +32,18 @@ def test_small_multiples_one_panel_per_facet_and_one_legend():
     assert [ax.get_title() for ax in visible] == ["x", "y", "z"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["b", "a"]
     assert figures.save(fig, "f", None)["svg"] == figures.save(fig, "f", None)["svg"]   # deterministic bytes
+
+
+def test_tables_show_whole_numbers_as_printed():
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"year": ["2026/27", "2027/28"], "net": [237010.0, np.nan], "transfers": [-0.0, 13323.0],
+                          "pct": [71.5, 62.0], "count": [1, 2]})
+    text = repr(figures.Shown(frame)).splitlines()
+    assert text[1].split() == ["2026/27", "237010", "0", "71.5", "1"]
+    assert text[2].split() == ["2027/28", "13323", "62.0", "2"]  # the blank net stays blank
+    page = figures.Shown(frame)._repr_html_()
+    assert "<td>237010</td>" in page and "237010.0" not in page and "<td>71.5</td>" in page
+    # a format the caller gives wins
+    assert "<td>237010.00</td>" in figures.Shown(frame, float_format=lambda v: f"{v:.2f}")._repr_html_()

@@ -141,7 +141,21 @@ class Shown:
 
     def _options(self) -> dict:
         return {"max_rows": CUT_ROWS if self.cut else None, "max_cols": None, "index": self.index, "na_rep": "",
-                "float_format": self.float_format}
+                "float_format": self.float_format, "formatters": self._whole_columns()}
+
+    def _whole_columns(self) -> dict:
+        """Float columns whose every value is a whole number (money in £000,
+        counts next to a blank) are shown without a trailing ".0", as printed;
+        no thousands separator, since years and line numbers are numbers too."""
+        if self.float_format is not None:
+            return {}
+        out = {}
+        for column, values in self.frame.items():
+            if pd.api.types.is_float_dtype(values.dtype):
+                finite = values[values.notna()]
+                if len(finite) and bool((finite == finite.round()).all()) and bool(finite.abs().lt(1e15).all()):
+                    out[column] = _whole
+        return out
 
     def _note(self) -> str:
         where = f"; every row is in tables/{self.name}.csv" if self.name else ""
@@ -153,6 +167,10 @@ class Shown:
 
     def __repr__(self) -> str:
         return self.frame.to_string(**self._options()) + (f"\n{self._note()}" if self.cut else "")
+
+
+def _whole(value) -> str:
+    return "" if pd.isna(value) else f"{value + 0.0:.0f}"  # + 0.0: no "-0"
 
 
 #: Tables up to this many rows are shown whole; longer ones show CUT_ROWS.
