@@ -22,17 +22,17 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
 
-from toolkit import meeting, reconcile, report  # noqa: E402
+from toolkit import meeting, report  # noqa: E402
 
 
 def floor_notebook(path: Path) -> None:
-    modules = {spec.split(":")[0] for spec in reconcile.DOMAINS.values()} | {"toolkit.figures", "toolkit.meeting"}
-    modules = sorted(modules)
+    """The empty notebook: the parameters, and the imports the analyses make
+    (those a pack's kernels make ahead, ``report.PRELOAD``)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell('meeting_date = "2026-01-19"\ndata_dir = ""\noutput_dir = ""\ninternal = False',
                                   metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import pandas, seaborn, matplotlib\n" + "\n".join(f"import {m}" for m in modules)),
+        nbformat.v4.new_code_cell("\n".join(f"import {m}" for m in report.PRELOAD)),
     ]
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nbformat.write(nb, path)

@@ -458,14 +458,12 @@ def link_candidates(items: pd.DataFrame, keys: pd.DataFrame, threshold: float = 
                                        "earlier_ref", "earlier_description", "score"])
 
 
-def unmatched_carried_over(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame,
-                           history: pd.DataFrame | None = None) -> pd.DataFrame:
+def unmatched_carried_over(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """Items marked as carried over (* or **) from the MTFS of the year before,
     where that MTFS is in the packs (2019 after 2018), but whose key it does
     not hold: the mark and the mapping disagree, or the earlier report did not
-    head the item.  ``history`` is :func:`item_history` of the same tables,
-    computed unless given."""
-    history = item_history(items, prose, keys) if history is None else history
+    head the item."""
+    history = item_history(items, prose, keys)
     names = list(EDITIONS)
     rows = []
     for edition in names[1:]:
@@ -626,7 +624,7 @@ def findings_summary(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, previous: str,
-                     prose: pd.DataFrame | None = None, history: pd.DataFrame | None = None) -> pd.DataFrame:
+                     prose: pd.DataFrame | None = None) -> pd.DataFrame:
     """Items of ``edition`` against ``previous``, matched on the item key:
     new, dropped, amended or unchanged.
 
@@ -637,10 +635,8 @@ def compare_editions(items: pd.DataFrame, keys: pd.DataFrame, edition: str, prev
     its in-year figures for the later years are unknown, so the status comes
     from the edition's own status mark (* unchanged, ** amended) and
     ``status_from`` says so.  ``in_year`` and ``previous_in_year`` are the two
-    editions' in-year figures for ``year``, the edition's first year (£000).
-    ``history`` is :func:`item_history` of the same tables, computed unless
-    given."""
-    history = item_history(items, prose, keys) if history is None else history
+    editions' in-year figures for ``year``, the edition's first year (£000)."""
+    history = item_history(items, prose, keys)
     cur = history[history["edition"] == edition]
     old = history[history["edition"] == previous]
     year = edition_years(edition)[0]
@@ -876,17 +872,15 @@ def _division_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str,
-                   table: pd.DataFrame | None = None) -> pd.DataFrame:
+def division_exact(revenue: pd.DataFrame, divisions: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Each printed division of an edition beside the Appendix A row it rounds
     (£): a group total, a section total or a line of the same name, in that
     order of preference.  Divisions with no such row (or an edition with no
-    Appendix A) get NaN.  ``table`` is :func:`revenue_table` of the edition,
-    made here unless given."""
+    Appendix A) get NaN."""
     split = division_split(divisions, edition)
     if edition not in set(revenue["edition"]):
         return split.assign(appendix_a_net=float("nan"), appendix_a_lines="", appendix_a_line="")
-    table = revenue_table(revenue, edition) if table is None else table
+    table = revenue_table(revenue, edition)
     lines_of = revenue[revenue["edition"] == edition].drop_duplicates(["group", "section", "line"]) \
         .set_index(["group", "section", "line"])["lines"]
     rank = {"department_total": 0, "group_total": 1, "section_total": 2, "line": 3}
@@ -930,14 +924,12 @@ def division_history(revenue: pd.DataFrame, divisions: pd.DataFrame, division: s
                                        "appendix_a_net_gbp", "appendix_a_lines"])
 
 
-def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame,
-                    tables: dict[str, pd.DataFrame] | None = None) -> list[dict]:
+def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.DataFrame) -> list[dict]:
     """The net budget split: divisions sum to the department total, the total
     matches the summary net; each £m figure is its Appendix A row rounded;
     each percentage is the division's share of the net budget, exact from
     Appendix A where the pack has it (else from the printed £m and the
-    summary's £000), classed by reconcile.printed_kind.  ``tables``:
-    :func:`revenue_table` by edition, made here for any not given."""
+    summary's £000), classed by reconcile.printed_kind."""
     rows = []
     for edition, frame in divisions.groupby("edition", sort=False):
         money = frame[frame["unit"] == "gbp_millions"]
@@ -946,7 +938,7 @@ def check_divisions(divisions: pd.DataFrame, summary: pd.DataFrame, revenue: pd.
         parts = money[money["division"] != "Department Total"]
         year = edition_years(edition)[0]
         net = _row(summary, edition=edition, year=year, line="net")
-        exact = division_exact(revenue, divisions, edition, (tables or {}).get(edition)).set_index("division")
+        exact = division_exact(revenue, divisions, edition).set_index("division")
         if not total.empty:
             t = total.iloc[0]
             n = len(parts)
@@ -1389,17 +1381,15 @@ def check_bcf(bcf: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> list[dict]:
+def check_revenue(revenue: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
     """Appendix A: employees + running expenses + internal income = gross;
     gross + external income = net; lines add up to section totals, to group
     totals (ASC, C&W) and to the department total, column by column; the
     department net equals the summary net; the previous-year column's total
-    equals the summary's sub total (the starting budget).  ``tables``:
-    :func:`revenue_table` by edition, made here for any not given."""
+    equals the summary's sub total (the starting budget)."""
     rows = []
     for edition, frame in revenue.groupby("edition", sort=False):
-        table = (tables or {}).get(edition)
-        table = revenue_table(frame, edition) if table is None else table
+        table = revenue_table(frame, edition)
         lines_of = frame.drop_duplicates(["group", "section", "line"]).set_index(["group", "section", "line"])["lines"]
         src = frame["source"].iloc[0]
         for r in table.itertuples():
@@ -1451,8 +1441,7 @@ def check_item_keys(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame
     return rows
 
 
-def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame,
-                     history: pd.DataFrame | None = None) -> list[dict]:
+def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFrame) -> list[dict]:
     """Judgement checks on the item-key mapping: each possible missed link
     (:func:`link_candidates`) and each carried-over item with no predecessor
     in the previous year's MTFS (:func:`unmatched_carried_over`)."""
@@ -1463,22 +1452,18 @@ def check_item_links(items: pd.DataFrame, prose: pd.DataFrame, keys: pd.DataFram
     rows += [_f("item_carried_over_unmatched", f"{r.edition} {r.ref}: marked {r.stars} (in the previous MTFS) but no "
                 f"{r.previous} item carries its key", None, None, r.source, r.lines, kind="review",
                 detail=f"'{r.description}'; the {r.previous} report heads no such item")
-             for r in unmatched_carried_over(items, prose, keys, history).itertuples()]
+             for r in unmatched_carried_over(items, prose, keys).itertuples()]
     return rows
 
 
-def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None,
-             history: pd.DataFrame | None = None) -> pd.DataFrame:
+def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Every budget check, as finding rows (including ``ok`` rows).  ``data``
     is the tables already loaded (:func:`load_all` or :func:`explorer_data`),
-    and ``history`` their :func:`item_history`, so that a caller holding them
-    does not load or compute them again."""
+    so that a caller holding them does not load them again."""
     d = load_all(data_dir) if data is None else data
-    # Appendix A laid out once per edition, for the division and revenue checks
-    tables = {e: revenue_table(d["revenue"], e) for e in dict.fromkeys(d["revenue"]["edition"])}
     rows = []
     rows += check_bridge(d["summary"])
-    rows += check_divisions(d["divisions"], d["summary"], d["revenue"], tables)
+    rows += check_divisions(d["divisions"], d["summary"], d["revenue"])
     rows += check_item_totals(d["items"], d["item_totals"], d["summary"])
     rows += check_prose(d["prose"], d["items"], d["summary"])
     rows += check_prose_amounts(d["prose_amounts"], d["items"], d["prose"])
@@ -1486,9 +1471,9 @@ def findings(data_dir=None, data: dict[str, pd.DataFrame] | None = None,
     rows += check_stated_totals(d["stated_totals"], d["summary"], d["capital"], d["revenue"])
     rows += check_capital(d["capital"])
     rows += check_bcf(d["bcf"])
-    rows += check_revenue(d["revenue"], d["summary"], tables)
+    rows += check_revenue(d["revenue"], d["summary"])
     rows += check_item_keys(d["items"], d["prose"], d["item_keys"])
-    rows += check_item_links(d["items"], d["prose"], d["item_keys"], history)
+    rows += check_item_links(d["items"], d["prose"], d["item_keys"])
     return reconcile.frame(rows)
 
 

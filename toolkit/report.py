@@ -37,6 +37,7 @@ import pandas as pd
 
 from .errors import RunError
 from .meeting import NOTEBOOKS_DIR, PARAMETERS_DIR, Meeting
+from .reconcile import DOMAINS
 from .sources import ROOT, resolve_data_dir, sha256
 
 REPORTS_DIR = ROOT / "reports"
@@ -77,8 +78,7 @@ class NotebookResult:
 #: count at 1, so a notebook runs as in a fresh kernel (the stored notebooks,
 #: which nbval re-executes in fresh kernels, are compared with a pack's).
 PRELOAD = ("pandas", "seaborn", "IPython.display", "toolkit.figures", "toolkit.meeting", "toolkit.reconcile",
-           "toolkit.disclosure", "toolkit.budget", "toolkit.safeguarding", "toolkit.homecare", "toolkit.waiting",
-           "toolkit.performance", "toolkit.direct_payments", "toolkit.communities", "holidays")
+           "toolkit.disclosure", *dict.fromkeys(spec.split(":")[0] for spec in DOMAINS.values()), "holidays")
 
 
 class KernelPool:
@@ -221,7 +221,8 @@ def _engine() -> str:
                     cell["id"] = "injected-parameters"
             kwargs.pop("input_path", None)
             kwargs.pop("startup_timeout", None)
-            timeout = execution_timeout or kwargs.pop("timeout", None)
+            timeout = kwargs.pop("timeout", None)
+            timeout = execution_timeout or timeout
             kernel = kernels.take() if kernels is not None else None
             client = PapermillNotebookClient(
                 nb_man, km=kernel[0] if kernel else None, timeout=timeout, startup_timeout=start_timeout,
@@ -304,7 +305,7 @@ def run_notebook(
         timed_out = type(exc).__name__ == "CellTimeoutError"
         status = "timeout" if timed_out else "failed"
         cell = current.get("cell")
-        index = _source_index(out_nb, _cell_index(out_nb, cell))
+        index = _source_index(out_nb, cell=cell)
         error = {"cell_index": index, "exec_count": None, "source": cell.source if cell is not None else "",
                  "ename": type(exc).__name__,
                  "evalue": (f"the notebook exceeded its whole-notebook timeout of {timeout:g} s"
@@ -320,41 +321,24 @@ def export_page(pack_dir: str | Path, name: str) -> None:
         export_html(out_nb, Path(pack_dir) / f"{name}.html")
 
 
-def execute_notebook(meeting_date: str, name: str, parameters: dict, pack_dir: str | Path,
-                     timeout: float | None = None, progress: bool = True,
-                     notebooks_dir: str | Path | None = None) -> NotebookResult:
-    """:func:`run_notebook` on a kernel of its own, then its page."""
-    result = run_notebook(meeting_date, name, parameters, pack_dir, timeout, progress, notebooks_dir)
-    export_page(pack_dir, name)
-    return result
-
-
-def _source_index(nb_path: Path, index: int | None) -> int | None:
-    """The executed notebook's cell index as an index of the source notebook
-    (papermill inserts its injected-parameters cell)."""
+def _source_index(nb_path: Path, index: int | None = None, cell=None) -> int | None:
+    """The failed cell, given by its index in the executed notebook or as the
+    cell itself, as an index of the source notebook (papermill inserts its
+    injected-parameters cell)."""
     import nbformat
 
-    if index is None or not nb_path.exists():
+    if (index is None and cell is None) or not nb_path.exists():
         return index
-    nb = nbformat.read(nb_path, as_version=4)
-    injected = [i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])]
-    return index - 1 if injected and injected[0] < index else index
-
-
-def _cell_index(nb_path: Path, cell) -> int | None:
-    if cell is None:
-        return None
-    cell_id = cell.get("id")
     try:
-        import nbformat
-
-        nb = nbformat.read(nb_path, as_version=4)
-        for i, c in enumerate(nb.cells):
-            if c.get("id") == cell_id:
-                return i
-    except Exception:
-        return None
-    return None
+        cells = nbformat.read(nb_path, as_version=4).cells
+    except Exception:  # a partial notebook that cannot be read: the error is reported without its place
+        return index
+    if index is None:
+        index = next((i for i, c in enumerate(cells) if c.get("id") == cell.get("id")), None)
+        if index is None:
+            return None
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.metadata.get("tags", [])]
+    return index - 1 if injected and injected[0] < index else index
 
 
 PAGE_TEMPLATE = Path(__file__).with_name("templates") / "page.html.j2"
@@ -375,7 +359,10 @@ def export_html(notebook: Path, target: Path) -> None:
 
 
 def _run_task(task: tuple) -> NotebookResult:
-    return execute_notebook(*task)
+    """A worker's notebook (``--jobs N``): run on a kernel of its own, then its page."""
+    result = run_notebook(*task)
+    export_page(task[3], task[1])
+    return result
 
 
 # --- packs ------------------------------------------------------------------
